@@ -1,0 +1,37 @@
+"""The ``govpress`` command line: a thin click layer over the library API.
+
+Each command lives in its own module (``govpress/cli/<command>.py``) exposing a
+click ``command``; it parses options, calls one library function and maps
+:class:`~govpress.errors.GovpressError` to a one-line ``click.ClickException``.
+"""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from ..settings import VERSION
+
+COMMAND_MODULES = ("build", "validate", "publish", "serve", "evaluate", "fetch", "diff", "release")
+"""Modules under ``govpress.cli`` that each define one command, in help order."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(VERSION, prog_name="govpress")
+def cli() -> None:
+    """govpress: government press releases → validated open data (CSV, Parquet, Datasette).
+
+    \b
+    Example:
+        govpress build && govpress validate && govpress serve
+    """
+
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(f"{__name__}.{_name}")
+    except ModuleNotFoundError as _exc:  # a command still being written
+        if _exc.name != f"{__name__}.{_name}":
+            raise
+        continue
+    cli.add_command(_module.command)

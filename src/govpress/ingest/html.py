@@ -1,0 +1,78 @@
+"""HTML (GOV.UK govspeak) and Markdown bodies → plain text ready for normalisation.
+
+Block elements (paragraphs, headings, list items, table rows, block quotes) become
+their own paragraphs; ``script``, ``style``, ``template`` and GOV.UK attachment
+markup are dropped; entities are decoded by the parser (BeautifulSoup with
+Python's ``html.parser``). Markdown is rendered to HTML with ``markdown-it-py``
+first, so both paths share one conversion.
+"""
+from __future__ import annotations
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from .normalise import normalise_body
+
+__all__ = ["html_to_text", "markdown_to_text"]
+
+_BLOCKS = {
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "tr", "dt", "dd",
+    "figcaption", "pre", "address", "caption", "summary",
+}
+_DROP = {"script", "style", "template", "noscript", "iframe", "svg", "button", "form", "head"}
+_DROP_CLASSES = {"attachment", "attachment-details", "gem-c-attachment", "govuk-visually-hidden", "visuallyhidden"}
+
+
+def html_to_text(html: str) -> str:
+    """Convert an HTML fragment to normalised plain text, one block per paragraph.
+
+    Args:
+        html: an HTML string (e.g. a Content API ``details.body``).
+    Returns:
+        Text normalised by :func:`~govpress.ingest.normalise.normalise_body`.
+    """
+    soup = BeautifulSoup(html or "", "html.parser")
+    for tag in soup.find_all(_DROP):
+        tag.decompose()
+    for tag in soup.find_all(class_=lambda c: c is not None and bool(set(str(c).split()) & _DROP_CLASSES)):
+        tag.decompose()
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = " ".join("".join(current).split())
+        if text:
+            blocks.append(text)
+        current.clear()
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction", "CData"):
+                    continue
+                current.append(str(child))
+            elif isinstance(child, Tag):
+                if child.name == "br":
+                    current.append(" ")
+                    continue
+                is_block = child.name in _BLOCKS or child.name in ("div", "section", "article", "ul", "ol", "table", "dl", "figure")
+                if is_block:
+                    flush()
+                if child.name in ("td", "th"):
+                    current.append(" ")
+                walk(child)
+                if is_block:
+                    flush()
+
+    walk(soup)
+    flush()
+    return normalise_body("\n\n".join(blocks))
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Render Markdown (CommonMark) to HTML with markdown-it-py, then to plain text.
+
+    Raw HTML in the Markdown is parsed like any other HTML, so scripts are dropped.
+    """
+    from markdown_it import MarkdownIt
+
+    return html_to_text(MarkdownIt("commonmark").render(markdown or ""))

@@ -1,0 +1,281 @@
+"""Readers that turn one input file into a :class:`~govpress.models.Release`.
+
+Formats are detected by content, not by extension:
+
+* a JSON object with ``base_path`` and ``details`` — a GOV.UK Content API item
+  (see :mod:`govpress.ingest.govuk`);
+* any other JSON object — the corpus shape (``release_id``, ``title``,
+  ``published``, ``organisations``, ``document_type``, ``url``, ``body``);
+* text starting with a ``---`` line — YAML front matter, then a plain-text or
+  Markdown body (Markdown when the file ends in ``.md``/``.markdown`` or the front
+  matter says ``format: markdown``);
+* any other text — plain text whose metadata is in a ``<name>.meta.yaml`` sidecar
+  beside it (``000_x.txt`` → ``000_x.meta.yaml``).
+
+Every reader raises :class:`~govpress.errors.IngestError` naming the file and the
+fault; nothing here swallows an error.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from ..errors import IngestError
+from ..models import DOCUMENT_TYPES, Release, slugify
+from .normalise import normalise_body, normalise_inline
+
+__all__ = ["read_release", "release_from_record", "parse_date", "SIDECAR_SUFFIX", "READERS"]
+
+log = logging.getLogger(__name__)
+
+SIDECAR_SUFFIX = ".meta.yaml"
+
+# Metadata keys a record may carry, and the names they may go by.
+_ALIASES = {
+    "release_id": ("release_id", "id", "slug"),
+    "title": ("title",),
+    "published": ("published", "published_date", "date", "first_published_at", "public_timestamp"),
+    "organisations": ("organisations", "organisation", "organizations", "department", "departments"),
+    "document_type": ("document_type", "type"),
+    "url": ("url", "canonical_url", "web_url"),
+    "body": ("body", "text"),
+    "language": ("language", "locale", "lang"),
+    "description": ("description", "summary"),
+}
+# Keys that are known and deliberately not used for the release.
+_IGNORED = {"source_url", "licence", "license", "format", "base_path"}
+
+DOCUMENT_TYPE_MAP = {
+    "press_release": "press_release",
+    "news_story": "news_story",
+    "world_news_story": "news_story",
+    "speech": "speech",
+    "oral_statement": "statement",
+    "written_statement": "statement",
+    "statement": "statement",
+    "government_response": "statement",
+    "news_article": "news_story",
+}
+"""Source document types (GOV.UK's among them) → the package's ``document_type`` enum."""
+
+
+def parse_date(value: Any, path: object, field: str = "published") -> date:
+    """Parse an ISO date or datetime (``2025-12-10``, ``2016-12-25T00:15:06.000+00:00``).
+
+    The calendar date as written is kept (no time-zone conversion), so a release
+    stamped ``2025-07-05T23:30:00+01:00`` is dated 2025-07-05.
+
+    Raises:
+        IngestError: when the value is missing or not an ISO date.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if value is None or str(value).strip() == "":
+        raise IngestError(path, f"no {field} date")
+    text = str(value).strip()
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])", text)
+    if not m:
+        raise IngestError(path, f"{field} date {text!r} is not an ISO date (YYYY-MM-DD)")
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as exc:
+        raise IngestError(path, f"{field} date {text!r} is not a real date: {exc}") from None
+
+
+def _pop(meta: dict[str, Any], key: str) -> Any:
+    for alias in _ALIASES[key]:
+        if alias in meta:
+            return meta.pop(alias)
+    return None
+
+
+def _as_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items = [v for v in re.split(r";\s*", value)]
+    elif isinstance(value, (list, tuple)):
+        items = [v.get("title", "") if isinstance(v, dict) else str(v) for v in value]
+    else:
+        items = [str(value)]
+    return tuple(normalise_inline(v) for v in items if str(v).strip())
+
+
+def release_from_record(meta: dict[str, Any], path: Path, body: str | None = None) -> Release:
+    """Build a Release from a metadata mapping (corpus JSON, front matter or sidecar).
+
+    Args:
+        meta: the record's keys (see ``_ALIASES`` for accepted names); consumed.
+        path: the input file, for the release ID fallback and error messages.
+        body: the body text when it is not in ``meta`` (front matter, sidecar).
+    Raises:
+        IngestError: no title, no or bad date, empty body, or a field of the wrong shape.
+    """
+    meta = dict(meta)
+    if body is None:
+        body = _pop(meta, "body")
+    else:
+        _pop(meta, "body")
+    if body is not None and not isinstance(body, str):
+        raise IngestError(path, "body is not text")
+    title = _pop(meta, "title")
+    if title is None or not normalise_inline(str(title)):
+        raise IngestError(path, "no title")
+    published = parse_date(_pop(meta, "published"), path)
+    text = normalise_body(body or "")
+    if not text:
+        raise IngestError(path, "empty body")
+    release_id = _pop(meta, "release_id")
+    release_id = slugify(str(release_id)) if release_id else _id_from_path(path)
+    if not release_id:
+        raise IngestError(path, "no usable release_id")
+    raw_type = _pop(meta, "document_type")
+    doc_type = DOCUMENT_TYPE_MAP.get(str(raw_type or "press_release").strip().lower())
+    if doc_type is None:
+        log.warning("%s: unknown document_type %r recorded as 'other'", path, raw_type)
+        doc_type = "other"
+    assert doc_type in DOCUMENT_TYPES
+    url = _pop(meta, "url")
+    language = _pop(meta, "language") or "en"
+    description = _pop(meta, "description")
+    organisations = _as_list(_pop(meta, "organisations"))
+    leftover = sorted(k for k in meta if k not in _IGNORED and not str(k).endswith("_note"))
+    if leftover:
+        log.warning("%s: ignored unknown metadata keys: %s", path, ", ".join(map(str, leftover)))
+    return Release(
+        release_id=release_id,
+        title=normalise_inline(str(title)),
+        published_date=published,
+        body=text,
+        organisations=organisations,
+        document_type=doc_type,
+        url=str(url).strip() if url else None,
+        language=str(language).strip() or "en",
+        source_path=str(path),
+        description=normalise_inline(str(description)) if description else None,
+    )
+
+
+def _id_from_path(path: Path) -> str:
+    name = path.name
+    for suffix in (".json", ".md", ".markdown", ".txt", ".text"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return slugify(name)
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IngestError(path, f"invalid UTF-8 at byte {exc.start}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _load_yaml(path: Path, text: str, what: str) -> dict[str, Any]:
+    try:
+        meta = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise IngestError(path, f"unparseable {what}{where}: {getattr(exc, 'problem', exc)}") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise IngestError(path, f"{what} is not a mapping of keys to values")
+    return meta
+
+
+# --- readers: each returns a Release, or None when the content is not its format ----
+
+
+def read_json(path: Path, text: str) -> Release | None:
+    """Corpus JSON (``../shared/corpus/dev`` shape) or, via :mod:`.govuk`, a Content API item."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise IngestError(path, f"unparseable JSON (line {exc.lineno}): {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise IngestError(path, "JSON is not an object")
+    if "base_path" in data and "details" in data:
+        from .govuk import release_from_content_item
+
+        return release_from_content_item(data, path)
+    return release_from_record(data, path)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
+
+
+def read_front_matter(path: Path, text: str) -> Release | None:
+    """Markdown or plain text that starts with a YAML front-matter block."""
+    if not text.startswith("---"):
+        return None
+    m = _FRONT_MATTER.match(text.replace("\r\n", "\n"))
+    if not m:
+        raise IngestError(path, "unparseable front matter: no closing '---' line")
+    meta = _load_yaml(path, m[1], "front matter")
+    body = text.replace("\r\n", "\n")[m.end():]
+    fmt = str(meta.get("format", "")).lower()
+    if fmt == "markdown" or path.suffix.lower() in (".md", ".markdown"):
+        from .html import markdown_to_text
+
+        body = markdown_to_text(body)
+    return release_from_record(meta, path, body=body)
+
+
+def read_sidecar_text(path: Path, text: str) -> Release | None:
+    """Plain text whose metadata lives in ``<name>.meta.yaml`` next to it."""
+    sidecar = sidecar_for(path)
+    if not sidecar.exists():
+        raise IngestError(path, f"no metadata: neither front matter nor a {sidecar.name} sidecar")
+    meta = _load_yaml(sidecar, _decode(sidecar, sidecar.read_bytes()), "sidecar metadata")
+    return release_from_record(meta, path, body=text)
+
+
+def sidecar_for(path: Path) -> Path:
+    """The sidecar metadata path of a text file (``a/000_x.txt`` → ``a/000_x.meta.yaml``)."""
+    stem = path.name.rsplit(".", 1)[0] if "." in path.name else path.name
+    return path.with_name(stem + SIDECAR_SUFFIX)
+
+
+READERS: tuple[Callable[[Path, str], Release | None], ...] = (
+    read_json,
+    read_front_matter,
+    read_sidecar_text,
+)
+"""Tried in order; the first that does not return None reads the file."""
+
+
+def read_release(path: str | Path) -> Release:
+    """Read one input file as a Release, detecting its format by content.
+
+    Args:
+        path: a ``.json``, ``.md``/``.txt`` with front matter, or ``.txt`` with sidecar.
+    Raises:
+        IngestError: the file is unreadable, not UTF-8, or fails a reader's checks.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read: {exc.strerror}") from None
+    text = _decode(path, raw)
+    if not text.strip():
+        raise IngestError(path, "empty file")
+    for reader in READERS:
+        release = reader(path, text)
+        if release is not None:
+            return release
+    raise IngestError(path, "unrecognised format")  # pragma: no cover - sidecar reader always answers

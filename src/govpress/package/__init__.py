@@ -1,0 +1,187 @@
+"""Stage 5: write the Frictionless data package (CSV + Parquet + ``datapackage.json``).
+
+:class:`PackageWriter` streams rows of every table into a temporary directory next
+to the destination and, only when everything is written, moves ``data/`` and
+``datapackage.json`` into place; a failed or interrupted build leaves the previous
+package untouched.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..settings import TABLES
+from .schemas import MISSING_VALUES, load_schema, resource_meta
+from .writer import TableWriter
+
+__all__ = [
+    "PackageWriter",
+    "build_descriptor",
+    "package_metadata",
+    "load_schema",
+    "resource_meta",
+    "DATA_DIR",
+    "DESCRIPTOR",
+    "PROFILE",
+    "parquet_name",
+    "MISSING_VALUES",
+]
+
+DATA_DIR = "data"
+DESCRIPTOR = "datapackage.json"
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
+SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+
+
+def parquet_name(table: str) -> str:
+    """Name of the Parquet resource of ``table`` (``events`` → ``events-parquet``)."""
+    return f"{table}-parquet"
+
+
+@lru_cache(maxsize=1)
+def package_metadata() -> dict[str, Any]:
+    """Package-level metadata (name, title, version, licences, sources) from ``package.yaml``."""
+    text = resources.files(__package__).joinpath("package.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _file_stats(path: Path) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return {"bytes": path.stat().st_size, "hash": f"sha256:{digest.hexdigest()}"}
+
+
+def build_descriptor(root: Path | None = None) -> dict[str, Any]:
+    """The ``datapackage.json`` descriptor (Data Package v2) of the package.
+
+    Each table is listed twice: ``<table>`` (CSV) and ``<table>-parquet``, with the
+    same Table Schema; foreign keys of a Parquet resource point at Parquet resources.
+
+    Args:
+        root: package directory holding ``data/``; when given, each resource gets
+            its ``bytes`` and ``hash`` (``sha256:<hex>``) from the files.
+    """
+    meta = dict(package_metadata())
+    descriptor: dict[str, Any] = {"$schema": PROFILE}
+    for key in ("name", "title", "description", "version", "homepage", "keywords", "licenses", "sources", "contributors"):
+        if key in meta:
+            descriptor[key] = " ".join(meta[key].split()) if key == "description" else meta[key]
+    for src in descriptor.get("sources", []):
+        if "description" in src:
+            src["description"] = " ".join(src["description"].split())
+    resources_: list[dict[str, Any]] = []
+    for fmt in ("csv", "parquet"):
+        for table in TABLES:
+            schema = load_schema(table)
+            schema = {"$schema": SCHEMA_PROFILE, **schema}
+            if fmt == "parquet":
+                for fk in schema.get("foreignKeys", []):
+                    fk["reference"]["resource"] = parquet_name(fk["reference"]["resource"])
+            res: dict[str, Any] = {
+                "name": table if fmt == "csv" else parquet_name(table),
+                "type": "table",
+                "path": f"{DATA_DIR}/{table}.{fmt}",
+                "format": fmt,
+                "mediatype": "text/csv" if fmt == "csv" else "application/vnd.apache.parquet",
+                **resource_meta(table),
+            }
+            if fmt == "csv":
+                res["encoding"] = "utf-8"
+                res["dialect"] = {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
+                                  "header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": "\""}
+            if root is not None:
+                res.update(_file_stats(Path(root) / res["path"]))
+            res["licenses"] = descriptor.get("licenses", [])
+            res["schema"] = schema
+            resources_.append(res)
+    descriptor["resources"] = resources_
+    return descriptor
+
+
+def write_descriptor(root: Path) -> Path:
+    """Write ``root/datapackage.json`` for the files under ``root/data`` (sorted keys kept as built)."""
+    path = Path(root) / DESCRIPTOR
+    text = json.dumps(build_descriptor(), indent=2, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class PackageWriter:
+    """Stream rows into a new package and swap it into ``out_dir`` atomically.
+
+    Example::
+
+        with PackageWriter(Path(".")) as pkg:
+            pkg.write("releases", {...})
+        # out_dir/data/*.csv, *.parquet and out_dir/datapackage.json are now in place
+
+    Extra files (e.g. the ``rejected.csv`` report) go through :meth:`add_file`
+    and are moved into ``out_dir`` together with the package. On an exception the
+    temporary directory is removed and ``out_dir`` is left as it was.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=".govpress-build-", dir=self.out_dir))
+        (self.tmp / DATA_DIR).mkdir()
+        self.writers = {t: TableWriter(t, self.tmp / DATA_DIR) for t in TABLES}
+        self.extra: list[str] = []
+        self.counts: dict[str, int] = {}
+
+    def write(self, table: str, row: dict[str, Any]) -> None:
+        """Append one row to ``table`` (both formats)."""
+        self.writers[table].write(row)
+
+    def add_file(self, name: str, text: str) -> None:
+        """Write a text file that is moved beside ``datapackage.json`` on commit."""
+        (self.tmp / name).write_text(text, encoding="utf-8")
+        self.extra.append(name)
+
+    def commit(self) -> Path:
+        """Close the tables, write the descriptor and move everything into place."""
+        for table, writer in self.writers.items():
+            writer.close()
+            self.counts[table] = writer.rows
+        write_descriptor(self.tmp)
+        old = self.out_dir / f".govpress-old-{os.getpid()}"
+        target = self.out_dir / DATA_DIR
+        if target.exists():
+            os.replace(target, old)
+        os.replace(self.tmp / DATA_DIR, target)
+        for name in [DESCRIPTOR, *self.extra]:
+            os.replace(self.tmp / name, self.out_dir / name)
+        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return self.out_dir / DESCRIPTOR
+
+    def abort(self) -> None:
+        """Discard everything written so far."""
+        for writer in self.writers.values():
+            try:
+                writer.close()
+            except Exception:  # noqa: BLE001 - best effort while already failing
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self) -> "PackageWriter":
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
