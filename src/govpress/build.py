@@ -5,8 +5,8 @@ package — in two passes over the releases:
 
 1. each input file is read and extracted (in a pool of worker processes, one per
    core); the result is kept in a per-release cache keyed by the file's bytes and
-   the extraction pipeline's fingerprint, so an unchanged release is never
-   extracted twice. Only official mentions stay in memory, for step 2;
+   the fingerprints of the ingest code and the extraction pipeline, so an
+   unchanged release is never extracted twice. Only official mentions stay in memory, for step 2;
 2. officials are resolved across releases, then every release's rows are streamed
    from the cache, in ``release_id`` order, through curation into the package
    writer, which swaps the finished package into place atomically.
@@ -30,7 +30,7 @@ from . import settings
 from .curate import load_curation
 from .errors import BuildError, IngestError
 from .extract import extract, load_pipeline, pipeline_fingerprint
-from .ingest import find_inputs, read_release
+from .ingest import find_inputs, ingest_fingerprint, read_release
 from .ingest.readers import sidecar_for
 from .models import Extraction, OfficialMention, Rejection, Release
 from .package import PackageWriter
@@ -188,7 +188,7 @@ def build(
         cache_dir = tmp_cache.name
     Path(cache_dir).mkdir(parents=True, exist_ok=True)
     curation = load_curation(Path(curation_dir) if curation_dir else None)
-    fingerprint = pipeline_fingerprint()
+    fingerprint = pipeline_fingerprint() + ingest_fingerprint()
     jobs = jobs or os.cpu_count() or 1
     result = BuildResult(descriptor=out_dir / "datapackage.json", counts={})
 

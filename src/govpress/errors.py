@@ -33,3 +33,11 @@ class FetchError(GovpressError):
 
 class PackageNotFound(GovpressError):
     """No ``datapackage.json`` where one was expected."""
+
+
+class GoldError(GovpressError):
+    """Gold annotations cannot be read: no gold files, or a file that is not valid gold YAML."""
+
+
+class ReleaseError(GovpressError):
+    """A release cannot be made: the version is not bumped enough, or is already released differently."""

@@ -18,6 +18,7 @@ from .readers import SIDECAR_SUFFIX, read_release
 
 __all__ = [
     "find_inputs",
+    "ingest_fingerprint",
     "ingest",
     "read_release",
     "normalise_body",
@@ -27,6 +28,26 @@ __all__ = [
 
 INPUT_SUFFIXES = (".json", ".md", ".markdown", ".txt", ".text")
 """Files with these suffixes are inputs; ``*.meta.yaml`` sidecars are read with their text."""
+
+
+def ingest_fingerprint() -> str:
+    """A hex digest that changes whenever reading a file could give a different Release.
+
+    Hashes the ingest code (``govpress/ingest/*.py``) and the source configurations
+    (``sources/*.yml`` of the checkout); part of the build cache key, so a change in
+    normalisation or in a source mapping re-reads every release.
+    """
+    import hashlib
+
+    here = Path(__file__).resolve().parent
+    files = sorted(here.glob("*.py"))
+    sources = here.parents[2] / "sources"
+    if sources.is_dir():
+        files += sorted(sources.glob("*.yml"))
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def find_inputs(paths: Iterable[str | Path]) -> list[Path]:

@@ -8,6 +8,8 @@ first, so both paths share one conversion.
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .normalise import normalise_body
@@ -22,18 +24,22 @@ _DROP = {"script", "style", "template", "noscript", "iframe", "svg", "button", "
 _DROP_CLASSES = {"attachment", "attachment-details", "gem-c-attachment", "govuk-visually-hidden", "visuallyhidden"}
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, drop_classes: Iterable[str] = ()) -> str:
     """Convert an HTML fragment to normalised plain text, one block per paragraph.
 
     Args:
         html: an HTML string (e.g. a Content API ``details.body``).
+        drop_classes: CSS classes whose elements are dropped as well as the
+            built-in attachment and visually-hidden ones (e.g. GOV.UK's ``contact``
+            cards, named in ``sources/govuk.yml``).
     Returns:
         Text normalised by :func:`~govpress.ingest.normalise.normalise_body`.
     """
     soup = BeautifulSoup(html or "", "html.parser")
     for tag in soup.find_all(_DROP):
         tag.decompose()
-    for tag in soup.find_all(class_=lambda c: c is not None and bool(set(str(c).split()) & _DROP_CLASSES)):
+    dropped = _DROP_CLASSES | set(drop_classes)
+    for tag in soup.find_all(class_=lambda c: c is not None and bool(set(str(c).split()) & dropped)):
         tag.decompose()
     blocks: list[str] = []
     current: list[str] = []

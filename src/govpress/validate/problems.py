@@ -2,9 +2,9 @@
 
 A problem has a stable kebab-case ``type`` (e.g. ``evidence-mismatch``), a short
 ``title``, a human ``message``, a ``severity`` (``error`` or ``warning``) and where it
-is: ``resource`` (a resource name of ``datapackage.json``), ``row`` (1-based data row
-number, the header excluded; ``None`` for a resource- or package-level problem) and
-``field`` (a field name or ``None``). ``layer`` says which check found it
+is: ``resource`` (a resource name of ``datapackage.json``), ``row`` (the row number
+as frictionless counts it: the header is row 1, the first data row is row 2; ``None``
+for a resource- or package-level problem) and ``field`` (a field name or ``None``). ``layer`` says which check found it
 (``schema``, ``domain``, ``assertions``, ``parity``, ``package``).
 """
 from __future__ import annotations
@@ -21,6 +21,10 @@ PROBLEM_TYPES: dict[str, str] = {
     # package-level
     "package-error": "Package cannot be read",
     "resource-missing": "Resource file missing",
+    "package-version": "Package version is not semantic",
+    "schema-mismatch": "Schema differs from the declared Table Schema",
+    "unexpected-resource": "Resource the package code does not declare",
+    "truncated": "More problems of this kind",
     # layer 1: Table Schema (names follow frictionless' error types where there is one)
     "schema-error": "Table Schema error",
     "type-error": "Wrong type",
@@ -35,6 +39,8 @@ PROBLEM_TYPES: dict[str, str] = {
     "foreign-key": "Dangling foreign key",
     "unique-error": "Duplicate unique value",
     "encoding-error": "Encoding error",
+    "byte-count": "File size differs from the descriptor",
+    "hash-count": "File hash differs from the descriptor",
     "source-error": "Source error",
     "format-error": "Format error",
     # layer 2: domain invariants
@@ -65,6 +71,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "parity-type": "Parquet column has the wrong type",
     "parity-null": "Null in one format, value in another",
     "parity-value": "Formats hold different values",
+    "parity-unreadable": "Formats cannot be compared",
 }
 """Every problem ``type`` with its title (stable: tests and tools key on these)."""
 
@@ -78,7 +85,7 @@ class Problem:
         message: human sentence saying what is wrong, with the values involved.
         severity: ``"error"`` (makes the report invalid) or ``"warning"``.
         resource: resource name (``events``, ``events-parquet``) or ``None``.
-        row: 1-based data row number (header excluded) or ``None``.
+        row: row number as frictionless counts it (header = 1, first data row = 2) or ``None``.
         field: field (column) name or ``None``.
         layer: ``schema`` | ``domain`` | ``assertions`` | ``parity`` | ``package``.
         title: short title; defaults to the one registered for ``type``.
@@ -118,7 +125,8 @@ class Problem:
 
 
 def _sort_key(p: Problem) -> tuple:
-    return (0 if p.severity == ERROR else 1, p.layer, p.resource or "", p.row or 0, p.field or "", p.type, p.message)
+    return (0 if p.severity == ERROR else 1, p.layer, p.resource or "", p.type == "truncated", p.row or 0,
+            p.field or "", p.type, p.message)
 
 
 @dataclass

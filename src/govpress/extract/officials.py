@@ -1,0 +1,619 @@
+"""Officials: people and office-holders acting in a public capacity (annotation guide).
+
+How a release's officials are found:
+
+1. **Titles** come from ``rules/titles.jsonl`` (``govpress_titles``): "Foreign
+   Secretary", "Secretary of State for Scotland", "European Commissioner for
+   Internal Affairs and Migration"... A title with an indefinite article ("a UK
+   Prime Minister") is generic and skipped; plural titles never match.
+2. **Nationality** in front of a title ("Belgium's", "French", "US", "UK") or
+   "of <country>" after it or after the name ("President of France", "Prime
+   Minister Lee Hsien Loong of Singapore") goes into ``country_code`` and is not
+   part of ``role``. A title coordinated after a qualified one shares its country
+   ("Belgium's Foreign Minister X and Interior Minister Y"). A title's own country
+   (``country`` in its pattern: GB for UK offices, EU for commissioners) applies
+   otherwise; for titles many countries use (``shared``: Prime Minister,
+   Chancellor) it is only a default.
+3. **Names** follow a title ("Foreign Secretary Liz Truss"), stand in apposition
+   ("The Foreign Secretary, David Lammy, said"; "James Brokenshire MP, Secretary of
+   State for Northern Ireland"), or are linked by appointment ("David Mundell has
+   been reappointed as Secretary of State for Scotland"). Names are capitalised
+   words plus particles ("von der", "Le"), hyphenated parts kept ("Jean-Yves");
+   honorifics (Rt Hon, Dr, Sir, MP, KC) are dropped; a possessive ``'s`` ends a name.
+4. **Named people without a title** (spaCy's PERSON entities, "Mr Mundell", the
+   GOV.UK ``people`` links of the release) count when they are the release's
+   people links, when they are a shorter form of a titled official's name, or when
+   the sentence shows a public capacity: the owner of a statement, war, regime...
+   or the subject of say/announce/meet... (``PERSON_CUE``/``PERSON_VERB`` in
+   ``rules/vocab.jsonl``). Private people ("justice for Harry Dunn") are left out.
+5. **One entry per person**: shorter forms of a name join the full name ("Rama" →
+   "Edi Rama"); an unnamed office-holder ("the Prime Minister") is the named holder
+   of the same office when there is exactly one compatible one and they never
+   appear side by side in a sentence (then they are two people: "The Prime
+   Minister was hosted by Prime Minister Edi Rama").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from ..models import OfficialMention, slugify
+from .document import ReleaseDoc, country_code, demonym_code, find_countries, has_flag
+
+__all__ = ["find_officials", "MentionFinder", "Mention"]
+
+_POSSESSIVE = {"'s", "\u2019s", "'", "\u2019"}
+_GENERIC_DETS = {"a", "an", "any", "every", "each", "another", "no", "whichever"}
+_QUAL_GAP = re.compile(r"^(?:['\u2019]s?)?\s*$")
+_OF_GAP = re.compile(r"^\s*of\s+(?:the\s+)?$")
+_ROLE_STOP = {"the", "of", "for", "and", "to", "&"}
+_APPOINT = {"appoint", "reappoint", "name", "elect", "re-elect", "confirm", "nominate"}
+_HEAD_WORDS = {"Minister", "Secretary", "President", "Chancellor", "Commissioner", "Ambassador",
+               "Envoy", "Representative", "Mayor", "General", "King", "Queen", "Prince", "Emir",
+               "Sultan", "Premier", "Senator", "Governor", "Taoiseach", "Tánaiste", "Whip", "Adviser",
+               "Advisor", "Chief"}
+
+
+@dataclass
+class Mention:
+    """One mention of an official in a text (release body or title)."""
+
+    tokens: list[int]
+    name: str | None
+    role: str | None
+    country: str | None = None
+    """Explicit: a nationality word or "of <country>" in the text."""
+    default_country: str | None = None
+    shared: bool = False
+    """The default country is only a guess (the title exists in many countries)."""
+    organisation: str | None = None
+    sent_start: int = 0
+    start: int = 0
+    extractor: str = "rules"
+    role_text: str | None = None
+
+
+class MentionFinder:
+    """Finds :class:`Mention` objects in one parsed text (``doc``) with its country hits."""
+
+    def __init__(self, rd: ReleaseDoc, doc: Doc, countries: list[tuple[int, int, str]],
+                 people: Iterable[str] = ()) -> None:
+        self.rd = rd
+        self.doc = doc
+        self.text = doc.text
+        self.countries = countries
+        self.people = [p for p in people if p and p.strip()]
+        self.claimed: set[int] = set()
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _country_ending_at(self, char: int) -> str | None:
+        """A country/demonym hit that ends right before ``char`` (only ``'s`` and spaces between)."""
+        for s, e, code in self.countries:
+            if e <= char and _QUAL_GAP.match(self.text[e:char]) and e > char - 40:
+                return code
+        return None
+
+    def _country_after(self, tok_i: int) -> tuple[str | None, int]:
+        """``of (the) <country>`` starting at token ``tok_i``: (code, index after it)."""
+        doc = self.doc
+        if tok_i >= len(doc) or doc[tok_i].lower_ != "of":
+            return None, tok_i
+        start = doc[tok_i].idx
+        for s, e, code in self.countries:
+            if s > start and _OF_GAP.match(self.text[start:s]):
+                end_i = tok_i
+                while end_i < len(doc) and doc[end_i].idx < e:
+                    end_i += 1
+                return code, end_i
+        return None, tok_i
+
+    def _is_name_token(self, tok: Token) -> bool:
+        if tok.is_space or tok.is_punct and tok.text not in {"-", "\u2010"}:
+            return False
+        if has_flag(tok, "PARTICLE"):
+            return True
+        if has_flag(tok, "NOT_NAME", "HONORIFIC"):
+            return False
+        return tok.is_title or (tok.text[:1].isupper() and any(c.islower() for c in tok.text))
+
+    def _name_from(self, i: int, *, min_tokens: int = 1) -> tuple[list[int], int]:
+        """Name tokens starting at token ``i`` (honorifics before/after skipped).
+
+        Returns (name token indices, index after the name and any trailing honorific).
+        """
+        doc = self.doc
+        n = len(doc)
+        while i < n and (has_flag(doc[i], "HONORIFIC") or (doc[i].lower_ == "the" and i + 1 < n and has_flag(doc[i + 1], "HONORIFIC"))):
+            i += 1
+        toks: list[int] = []
+        j = i
+        while j < n and len(toks) < 6:
+            tok = doc[j]
+            if j in self.claimed:
+                break
+            if tok.text in {"-", "\u2010"} and toks and not doc[j - 1].whitespace_ and j + 1 < n and doc[j + 1].is_title:
+                toks.append(j)
+                j += 1
+                continue
+            if not self._is_name_token(tok):
+                break
+            if has_flag(tok, "PARTICLE") and not toks:
+                if not tok.is_title:
+                    break
+            if has_flag(tok, "PARTICLE") and not (j + 1 < n and (self._is_name_token(doc[j + 1]))):
+                break
+            if self._starts_title(j):
+                break
+            if self._country_starting(tok) and not toks:
+                break
+            toks.append(j)
+            if j + 1 < n and doc[j + 1].text in _POSSESSIVE:
+                j += 1
+                break
+            j += 1
+        # particles cannot end a name
+        while toks and has_flag(doc[toks[-1]], "PARTICLE"):
+            toks.pop()
+        if len(toks) < min_tokens:
+            return [], i
+        end = toks[-1] + 1 if toks else i
+        while end < n and has_flag(doc[end], "HONORIFIC") and doc[end].text.isupper():
+            end += 1
+        return toks, end
+
+    def _country_starting(self, tok: Token) -> bool:
+        return any(s == tok.idx for s, _, _ in self.countries)
+
+    def _starts_title(self, i: int) -> bool:
+        return i in self._title_starts
+
+    def _name_text(self, toks: list[int]) -> str | None:
+        if not toks:
+            return None
+        doc = self.doc
+        text = self.text[doc[toks[0]].idx: doc[toks[-1]].idx + len(doc[toks[-1]])]
+        text = re.sub(r"['\u2019]s?$", "", text).strip()
+        return text or None
+
+    # --- the finder -------------------------------------------------------------------
+
+    def find(self) -> list[Mention]:
+        """Every official mention: titled ones first, then bare names."""
+        doc = self.doc
+        titles = self._titles()
+        self._title_starts = {t.start for t in titles}
+        mentions: list[Mention] = []
+        previous: Mention | None = None
+        previous_end = -1
+        for t in titles:
+            m = self._titled(t, previous, previous_end)
+            if m is None:
+                continue
+            mentions.append(m)
+            previous, previous_end = m, max(m.tokens) + 1
+        mentions.extend(self._bare(mentions))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _titles(self) -> list[Span]:
+        doc = self.doc
+        spans = [s for s in doc.spans["titles"]] if "titles" in doc.spans else []
+        spans = filter_spans(spans)
+        out = []
+        for s in spans:
+            start, end = s.start, s.end
+            while end > start + 1 and has_flag(doc[end - 1], "GLUE") and not has_flag(doc[end - 1], "PORTFOLIO"):
+                end -= 1
+            while start > 0 and has_flag(doc[start - 1], "TITLE_PREFIX") and doc[start - 1].lower_ != "former":
+                start -= 1
+            out.append(Span(doc, start, end, label=s.label_, span_id=s.id_))
+        return out
+
+    def _titled(self, t: Span, previous: Mention | None, previous_end: int) -> Mention | None:
+        doc, rd = self.doc, self.rd
+        meta = rd.meta(t)
+        # a trailing "of <country>" inside a matched portfolio is a qualifier, not role
+        role_end = t.end
+        country: str | None = None
+        for k in range(t.start + 1, t.end):
+            if doc[k].lower_ == "of":
+                code, after = self._country_after(k)
+                if code and after >= t.end:
+                    role_end, country = k, code
+                    break
+        role_span = doc[t.start:role_end]
+        role = role_span.text
+        # qualifier before the title
+        left = t.start
+        q = self._country_ending_at(doc[t.start].idx)
+        if q and country is None:
+            country = q
+        # walk left over the qualifier to find the determiner
+        k = t.start - 1
+        while k >= 0 and (doc[k].text in _POSSESSIVE or self.rd_country_token(doc[k]) or doc[k].is_space):
+            k -= 1
+        if k >= 0 and doc[k].lower_ in _GENERIC_DETS:
+            return None
+        if meta.get("needs_name") is None and k >= 0 and doc[k].lower_ in {"our", "their", "your"}:
+            pass
+        # name after the title
+        i = t.end
+        if country is None:
+            c2, i2 = self._country_after(i)
+            if c2:
+                country, i = c2, i2
+        name_toks, after = self._name_from(i)
+        via_comma = False
+        if not name_toks and i < len(doc) and doc[i].text == ",":
+            cand, cand_after = self._name_from(i + 1, min_tokens=2)
+            if cand and (cand_after >= len(doc) or doc[cand_after].text in {",", ".", ":", ";"} or doc[cand_after].is_space
+                         or doc[cand_after].lemma_ in {"say", "said"}):
+                name_toks, after, via_comma = cand, cand_after, True
+        if name_toks and country is None:
+            c3, _ = self._country_after(after)
+            if c3:
+                country = c3
+        # name before the title: "James Brokenshire MP, Secretary of State for ..."
+        if not name_toks and t.start >= 2 and doc[t.start - 1].text == ",":
+            j = t.start - 2
+            while j >= 0 and has_flag(doc[j], "HONORIFIC") and doc[j].text.isupper():
+                j -= 1
+            end_name = j
+            while j >= 0 and self._is_name_token(doc[j]):
+                j -= 1
+            cand = [x for x in range(j + 1, end_name + 1)]
+            if len(cand) >= 2 and not any(x in self.claimed for x in cand):
+                name_toks = cand
+        # appointment: "X has been reappointed as <title>"
+        if not name_toks:
+            name_toks = self._appointed(t)
+        if meta.get("needs_name") and not name_toks:
+            return None
+        # coordinated title inherits the previous title's nationality
+        if country is None and previous is not None and previous.country and previous_end <= t.start:
+            between = doc[previous_end:t.start]
+            if len(between) <= 2 and all(x.lower_ in {"and", ",", "&", "as", "well"} for x in between) and len(between) >= 1:
+                country = previous.country
+        name = self._name_text(name_toks)
+        if name and country_code(name):
+            name, name_toks = None, []
+        toks = list(range(t.start, role_end)) + name_toks
+        self.claimed.update(toks)
+        sent = doc[t.start].sent
+        return Mention(
+            tokens=toks, name=name, role=role, country=country,
+            default_country=meta.get("country"), shared=bool(meta.get("shared")),
+            organisation=meta.get("organisation"), sent_start=sent.start,
+            start=min(toks), extractor=t.id_, role_text=role,
+        )
+
+    def rd_country_token(self, tok: Token) -> bool:
+        return any(s <= tok.idx < e for s, e, _ in self.countries)
+
+    def _appointed(self, t: Span) -> list[int]:
+        head = t.root.head
+        if head.lower_ != "as":
+            return []
+        verb = head.head
+        if verb.lemma_.lower() not in _APPOINT and verb.lower_.replace("re", "", 1) not in {"appointed", "elected", "named"}:
+            return []
+        for child in verb.children:
+            if child.dep_ in ("nsubjpass", "nsubj"):
+                lo = child.left_edge.i
+                toks, _ = self._name_from(lo, min_tokens=2)
+                if toks and toks[-1] <= child.i:
+                    return toks
+        return []
+
+    def _bare(self, titled: list[Mention]) -> list[Mention]:
+        """Named people without a title in front (see the module docstring, step 4)."""
+        doc = self.doc
+        out: list[Mention] = []
+        titled_names = [m.name for m in titled if m.name]
+        candidates: list[tuple[list[int], str]] = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            toks = [t.i for t in ent if not t.is_space]
+            # strip leading determiners/honorifics and trailing possessives/honorifics
+            while toks and (doc[toks[0]].lower_ == "the" or has_flag(doc[toks[0]], "HONORIFIC")):
+                toks.pop(0)
+            while toks and (doc[toks[-1]].text in _POSSESSIVE or has_flag(doc[toks[-1]], "HONORIFIC")):
+                toks.pop()
+            if not toks or any(x in self.claimed for x in toks):
+                continue
+            # extend over particles and following capitalised words the model cut off
+            name_toks, _ = self._name_from(toks[0])
+            if len(name_toks) > len(toks) and name_toks[: len(toks)] == toks:
+                toks = name_toks
+            if not all(self._is_name_token(doc[x]) or doc[x].text in {"-"} for x in toks):
+                continue
+            candidates.append((toks, "spacy.ner"))
+        for tok in doc:
+            if has_flag(tok, "HONORIFIC") and tok.text[:1].isupper() and tok.lower_ in {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "baroness", "mr.", "mrs.", "ms.", "dr."}:
+                toks, _ = self._name_from(tok.i + 1)
+                if toks and not any(x in self.claimed for x in toks):
+                    candidates.append((toks, "vocab.honorific"))
+        for person in self.people:
+            for m in re.finditer(re.escape(person), self.text):
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                if span is not None:
+                    toks = [t.i for t in span]
+                    if not any(x in self.claimed for x in toks):
+                        candidates.append((toks, "govuk.people"))
+        seen: set[tuple[int, ...]] = set()
+        for toks, source in sorted(candidates, key=lambda c: (c[0][0], -len(c[0]))):
+            if tuple(toks) in seen or any(x in self.claimed for x in toks):
+                continue
+            name = self._name_text(toks)
+            if not name or country_code(name) or demonym_code(name):
+                continue
+            keep = source == "govuk.people" or self._shorter_form(name, titled_names) or self._public_capacity(doc[toks[-1]], toks)
+            if not keep:
+                continue
+            seen.add(tuple(toks))
+            self.claimed.update(toks)
+            sent = doc[toks[0]].sent
+            out.append(Mention(tokens=toks, name=name, role=None, sent_start=sent.start, start=toks[0], extractor=source))
+        return out
+
+    @staticmethod
+    def _shorter_form(name: str, full: list[str]) -> bool:
+        parts = slugify(name).split("-")
+        for f in full:
+            fp = slugify(f).split("-")
+            if fp == parts or (len(parts) < len(fp) and fp[-len(parts):] == parts):
+                return True
+        return False
+
+    def _public_capacity(self, last: Token, toks: list[int]) -> bool:
+        doc = self.doc
+        root = last
+        # possessive: "Putin's despicable blockade", "Kaja Kallas's statement"
+        nxt = doc[toks[-1] + 1] if toks[-1] + 1 < len(doc) else None
+        if nxt is not None and nxt.text in _POSSESSIVE:
+            head = root.head if root.dep_ == "poss" else nxt.head
+            if head.dep_ == "case":
+                head = head.head.head
+            if has_flag(head, "PERSON_CUE"):
+                return True
+            for k in range(toks[-1] + 2, min(toks[-1] + 5, len(doc))):
+                if has_flag(doc[k], "PERSON_CUE"):
+                    return True
+                if doc[k].pos_ not in ("ADJ", "ADV", "PUNCT"):
+                    break
+        if root.dep_ in ("nsubj", "nsubjpass") and has_flag(root.head, "PERSON_VERB"):
+            return True
+        return False
+
+
+# --- entities ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Entity:
+    mentions: list[Mention] = field(default_factory=list)
+    name: str | None = None
+
+    @property
+    def role(self) -> str | None:
+        roles = [m.role for m in self.mentions if m.role]
+        if not roles:
+            return None
+        return max(roles, key=lambda r: (len(r.split()), len(r), -self._first_index(r)))
+
+    def _first_index(self, role: str) -> int:
+        for i, m in enumerate(self.mentions):
+            if m.role == role:
+                return i
+        return 0
+
+    @property
+    def explicit_country(self) -> str | None:
+        for m in self.mentions:
+            if m.country:
+                return m.country
+        return None
+
+    @property
+    def default(self) -> tuple[str | None, bool]:
+        """(default country, shared?) from the fullest title that has one."""
+        best = None
+        for m in self.mentions:
+            if m.default_country:
+                if best is None or (best.shared and not m.shared):
+                    best = m
+        return (best.default_country, best.shared) if best else (None, False)
+
+    @property
+    def sentences(self) -> set[int]:
+        return {m.sent_start for m in self.mentions}
+
+    @property
+    def first(self) -> Mention:
+        return min(self.mentions, key=lambda m: m.start)
+
+
+def _role_key(role: str | None) -> tuple[str, ...]:
+    return tuple(w for w in slugify(role or "").split("-") if w and w not in _ROLE_STOP)
+
+
+def _roles_compatible(unnamed: str | None, named: str | None) -> bool:
+    a, b = slugify(unnamed or ""), slugify(named or "")
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    return b.startswith(a + "-for-") or b.startswith(a + "-of-") or a.startswith(b + "-for-") or a.startswith(b + "-of-")
+
+
+def _group_named(mentions: list[Mention]) -> dict[str, _Entity]:
+    named = [m for m in mentions if m.name]
+    forms = sorted({m.name for m in named}, key=lambda n: (-len(slugify(n).split("-")), n))
+    canonical: dict[str, str] = {}
+    for n in forms:
+        parts = slugify(n).split("-")
+        longer = [f for f in forms if len(slugify(f).split("-")) > len(parts)
+                  and slugify(f).split("-")[-len(parts):] == parts]
+        tops = {canonical.get(f, f) for f in longer}
+        canonical[n] = next(iter(tops)) if len(tops) == 1 else n
+    entities: dict[str, _Entity] = {}
+    for m in named:
+        c = canonical[m.name]
+        e = entities.setdefault(c, _Entity(name=c))
+        e.mentions.append(m)
+    return entities
+
+
+def _hints(rd: ReleaseDoc) -> tuple[dict[str, str], dict[str, str]]:
+    """Country hints from the release title: surname → code, role → code."""
+    by_name: dict[str, str] = {}
+    by_role: dict[str, str] = {}
+    if rd.title_doc is None:
+        return by_name, by_role
+    finder = MentionFinder(rd, rd.title_doc, find_countries(rd.title_doc.text))
+    for m in finder.find():
+        if not m.country:
+            continue
+        if m.name:
+            by_name[slugify(m.name).split("-")[-1]] = m.country
+        elif m.role:
+            by_role[slugify(m.role)] = m.country
+    return by_name, by_role
+
+
+def find_officials(rd: ReleaseDoc) -> list[OfficialMention]:
+    """The release's officials, one per person (see the module docstring).
+
+    Fills ``rd.official_at`` (token → key) so events and commitments can refer to
+    them. Returns :class:`~govpress.models.OfficialMention` objects in order of first
+    mention; ``key`` is the slug of the name, or ``<country>-<role>`` for an unnamed
+    office-holder.
+    """
+    doc = rd.doc
+    mentions = MentionFinder(rd, doc, rd.countries, rd.release.people).find()
+    named = _group_named(mentions)
+    unnamed: dict[tuple[str, str | None], _Entity] = {}
+    for m in mentions:
+        if m.name:
+            continue
+        ctry = m.country or m.default_country
+        key = (slugify(m.role or ""), ctry)
+        unnamed.setdefault(key, _Entity()).mentions.append(m)
+    # an unnamed office-holder whose country is unknown joins one of the same role
+    for (role, ctry), ent in list(unnamed.items()):
+        if ctry is None:
+            others = [k for k in unnamed if k[0] == role and k[1] is not None]
+            if len(others) == 1:
+                unnamed[others[0]].mentions.extend(ent.mentions)
+                del unnamed[(role, ctry)]
+
+    def country_of(e: _Entity) -> str | None:
+        if e.explicit_country:
+            return e.explicit_country
+        return e.default[0]
+
+    # unnamed → named when exactly one compatible named holder never shares a sentence with it
+    merged: set[tuple[str, str | None]] = set()
+    for ukey, u in sorted(unnamed.items(), key=lambda kv: kv[1].first.start):
+        role = u.mentions[0].role
+        ucountry = u.explicit_country or u.default[0]
+        cands = []
+        for nkey, n in named.items():
+            if not any(_roles_compatible(role, m.role) for m in n.mentions if m.role):
+                continue
+            ncountry = n.explicit_country
+            if ncountry and ucountry and ncountry != ucountry:
+                continue
+            if n.sentences & u.sentences:
+                continue
+            cands.append(nkey)
+        if len(cands) == 1:
+            named[cands[0]].mentions.extend(u.mentions)
+            merged.add(ukey)
+    for k in merged:
+        del unnamed[k]
+
+    name_hints, role_hints = _hints(rd)
+    world = [c for c in (country_code(w) for w in rd.release.world_locations) if c and c != "GB"]
+    entities: list[tuple[str, _Entity, str | None]] = []
+    for nkey, n in named.items():
+        country = n.explicit_country
+        if country is None:
+            default, shared = n.default
+            blocked = shared and any(
+                k[1] == default and any(_roles_compatible(m.role, x.role) for m in n.mentions if m.role for x in u.mentions)
+                for k, u in unnamed.items())
+            if default and not blocked:
+                country = default
+            else:
+                country = name_hints.get(slugify(n.name or "").split("-")[-1])
+                if country is None and len(set(world)) == 1:
+                    country = world[0]
+                if country is None and any(m.role for m in n.mentions):
+                    first = n.first
+                    sent = doc[first.tokens[0]].sent
+                    codes = {c for _, _, c in rd.countries_in(sent.start_char, sent.end_char) if c not in ("GB", "EU")}
+                    if len(codes) == 1:
+                        country = codes.pop()
+                if country is None and default and not blocked:
+                    country = default
+        entities.append((n.name or "", n, country))
+    for (role, ctry), u in unnamed.items():
+        country = ctry or role_hints.get(role)
+        entities.append(("", u, country))
+
+    out: list[OfficialMention] = []
+    used_keys: set[str] = set()
+    for name, e, country in sorted(entities, key=lambda x: x[1].first.start):
+        role = e.role
+        if name:
+            key = slugify(name) or "person"
+        else:
+            key = f"{(country or 'xx').lower()}-{slugify(role or 'official')}"
+        base, n = key, 2
+        while key in used_keys:
+            key, n = f"{base}-{n}", n + 1
+        used_keys.add(key)
+        first = e.first
+        sent = doc[first.tokens[0]].sent
+        for m in e.mentions:
+            for t in m.tokens:
+                rd.official_at[t] = key
+            # a possessive after the mention belongs to it too ("the Foreign Secretary's")
+        rd.official_country[key] = country
+        rd.official_label[key] = name or role or ""
+        org = next((m.organisation for m in e.mentions if m.organisation), None)
+        extractor = next((m.extractor for m in e.mentions if m.extractor.startswith("title.")), first.extractor)
+        out.append(OfficialMention(
+            key=key, name=name or None, role=role, country_code=country,
+            evidence=rd.evidence(sent.start_char, sent.end_char),
+            organisation=org, role_in_release=role, method="model" if extractor == "spacy.ner" else "rules",
+            extractor=extractor,
+        ))
+    _resolve_pronouns(rd)
+    return out
+
+
+def _resolve_pronouns(rd: ReleaseDoc) -> None:
+    """Map he/she/his/her/him to the latest singular official before it (a subject
+    preferred), so events and commitments can name them."""
+    doc = rd.doc
+    last_subject: str | None = None
+    last_any: str | None = None
+    for tok in doc:
+        key = rd.official_at.get(tok.i)
+        if key:
+            last_any = key
+            if tok.dep_ in ("nsubj", "nsubjpass") or tok.head.dep_ in ("nsubj", "nsubjpass"):
+                last_subject = key
+            continue
+        if tok.lower_ in {"he", "she", "his", "her", "him"} and tok.pos_ == "PRON":
+            target = last_subject or last_any
+            if target:
+                rd.official_at[tok.i] = target

@@ -1,0 +1,46 @@
+"""The site's configuration, kept as data: ``site.yaml`` (tables, settings, related
+lists) and ``queries.yaml`` (canned queries), both beside this module.
+
+Nothing here is generated from the package: titles, descriptions, licence and
+sources come from ``datapackage.json`` (see :mod:`govpress.publish.metadata`).
+"""
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["site_config", "canned_queries", "TEMPLATES_DIR", "PLUGINS_DIR", "PLUGIN_NAME", "STATIC_MOUNT"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+"""Datasette templates of the site (``--template-dir``)."""
+
+PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
+"""Datasette plugins of the site (``--plugins-dir``); self-contained, they import only Datasette."""
+
+PLUGIN_NAME = "govpress-site"
+"""Key of the site plugin's configuration under ``plugins`` in the Datasette metadata."""
+
+STATIC_MOUNT = "downloads"
+"""URL path (``/downloads/...``) of the static mount that serves the package files."""
+
+
+@lru_cache(maxsize=None)
+def _load(name: str) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def site_config() -> dict[str, Any]:
+    """``site.yaml`` as a fresh dict: ``settings``, ``tables`` (per-table ``fts``,
+    ``facets``, ``sort``/``sort_desc``, ``label_column``, ``label``) and ``related``."""
+    return copy.deepcopy(_load("site.yaml"))
+
+
+def canned_queries() -> dict[str, dict[str, str]]:
+    """``queries.yaml`` as a fresh dict: query name → ``title``, ``description``, ``sql``."""
+    return copy.deepcopy(_load("queries.yaml"))

@@ -1,0 +1,180 @@
+"""Datasette metadata generated from ``datapackage.json`` (never written twice).
+
+Titles, descriptions, the licence, the sources and the per-column descriptions all
+come from the package descriptor; how tables are searched, faceted, sorted and
+labelled comes from ``site.yaml``; the canned queries from ``queries.yaml``. The
+homepage (the top-level ``description_html``) links the downloads, the feeds, the
+canned queries and two search boxes.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any
+from urllib.parse import quote
+
+from ..settings import TABLES
+from .config import PLUGIN_NAME, STATIC_MOUNT, canned_queries, site_config
+
+__all__ = ["build_metadata"]
+
+
+def _column_description(field: dict[str, Any], fks: dict[str, tuple[str, str]]) -> str:
+    """The field's description; else, for a foreign key, what it refers to; else its title.
+    An enum's values are added when the text does not already name them all."""
+    text = " ".join(str(field.get("description") or "").split())
+    if not text and field["name"] in fks:
+        table, column = fks[field["name"]]
+        text = f"The row of {table} this refers to ({table}.{column})."
+    if not text and field.get("title"):
+        text = field["title"] + "."
+    enum = field.get("constraints", {}).get("enum")
+    if enum and not all(value in text for value in enum):
+        if text and not text.endswith((".", ")")):
+            text += "."
+        text = (text + " " if text else "") + "One of: " + ", ".join(enum) + "."
+    return text
+
+
+def _foreign_keys(schema: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    out = {}
+    for fk in schema.get("foreignKeys", []):
+        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk["reference"]["fields"]
+        ref = ref if isinstance(ref, list) else [ref]
+        if len(fields) == 1:
+            out[fields[0]] = (fk["reference"]["resource"], ref[0])
+    return out
+
+
+def _a(href: str, text: str, *, download: bool = False) -> str:
+    attr = " download" if download else ""
+    return f'<a href="{html.escape(href)}"{attr}>{html.escape(text)}</a>'
+
+
+def _homepage(descriptor: dict[str, Any], db_name: str, downloads: dict[str, str], counts: dict[str, int],
+              queries: dict[str, dict[str, str]]) -> str:
+    db = "/" + quote(db_name)
+    static = f"/{STATIC_MOUNT}/"
+    res = {r["name"]: r for r in descriptor.get("resources", [])}
+    parts = [f"<p>{html.escape(' '.join(str(descriptor.get('description', '')).split()))}</p>"]
+    parts.append(
+        '<h2>Search</h2>\n'
+        f'<form class="govpress-search" action="{db}/officials" method="get">'
+        '<label>Find an official by name or title: '
+        '<input type="search" name="_search" placeholder="Brunner, von der Leyen, Foreign Secretary"></label> '
+        '<input type="submit" value="Search officials"></form>\n'
+        f'<form class="govpress-search" action="{db}/releases" method="get">'
+        '<label>Search the releases: '
+        '<input type="search" name="_search" placeholder="sanctions, UK-Italy, G7"></label> '
+        '<input type="submit" value="Search releases"></form>'
+    )
+    rows = []
+    for table in TABLES:
+        csv_res, pq_res = res.get(table), res.get(f"{table}-parquet")
+        title = (csv_res or {}).get("title", table)
+        cells = [f"<td>{_a(f'{db}/{table}', title)}</td>", f"<td>{counts.get(table, 0):,}</td>"]
+        cells.append(f"<td>{_a(static + csv_res['path'], 'CSV', download=True)}</td>" if csv_res else "<td></td>")
+        cells.append(f"<td>{_a(static + pq_res['path'], 'Parquet', download=True)}</td>" if pq_res else "<td></td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append(
+        "<h2>Download the data</h2>\n<ul>"
+        f"<li>{_a(static + downloads['zip'], 'The whole package (zip)', download=True)}: every table as CSV and Parquet, "
+        f"with {_a(static + downloads['descriptor'], 'datapackage.json')} (Table Schemas, licence, sources).</li>"
+        f"<li>{_a(static + downloads['descriptor'], 'datapackage.json')} on its own: a "
+        '<a href="https://datapackage.org/">Frictionless Data Package</a> descriptor.</li></ul>\n'
+        '<table class="govpress-downloads"><thead><tr><th>Table</th><th>Rows</th><th>CSV</th><th>Parquet</th>'
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+    feeds = []
+    if "events_calendar" in queries:
+        feeds.append(f"<li>{_a(f'{db}/events_calendar.ics', 'Events calendar (iCalendar)')}: subscribe in a calendar app.</li>")
+    if "releases_feed" in queries:
+        feeds.append(f"<li>{_a(f'{db}/releases_feed.atom', 'Latest releases (Atom)')}: subscribe in a feed reader.</li>")
+    if feeds:
+        parts.append("<h2>Feeds</h2>\n<ul>" + "".join(feeds) + "</ul>")
+    parts.append("<h2>Questions</h2>\n<ul>" + "".join(
+        f"<li>{_a(f'{db}/{name}', q['title'])}: {html.escape(' '.join(q['description'].split()))}</li>"
+        for name, q in queries.items()) + "</ul>")
+    sources = [
+        f"<li>{_a(s['path'], s['title']) if s.get('path') else html.escape(s['title'])}"
+        + (f": {html.escape(' '.join(s['description'].split()))}" if s.get("description") else "") + "</li>"
+        for s in descriptor.get("sources", [])
+    ]
+    licences = [_a(lic["path"], lic.get("title") or lic["name"]) if lic.get("path") else html.escape(lic.get("title") or lic["name"])
+                for lic in descriptor.get("licenses", [])]
+    parts.append("<h2>Where the data comes from</h2>\n<ul>" + "".join(sources) + "</ul>"
+                 + (f"<p>Licence: {', '.join(licences)}.</p>" if licences else ""))
+    return "\n".join(parts)
+
+
+def build_metadata(descriptor: dict[str, Any], db_name: str, *, downloads: dict[str, str],
+                   counts: dict[str, int]) -> dict[str, Any]:
+    """The Datasette metadata (a JSON-ready dict) of the database built from ``descriptor``.
+
+    Args:
+        descriptor: the parsed ``datapackage.json`` (Data Package v2).
+        db_name: Datasette's name of the database (the file name without ``.db``).
+        downloads: paths under the static mount: ``descriptor`` (datapackage.json)
+            and ``zip`` (the whole package); resource paths come from ``descriptor``.
+        counts: rows per table (shown on the homepage).
+    Returns:
+        ``title``, ``description_html``, ``license``/``license_url``,
+        ``source``/``source_url``, ``about``/``about_url``, ``databases.<db_name>``
+        (tables with descriptions, columns, label_column, sort, facets, fts_table;
+        canned ``queries``) and ``plugins`` (the site plugin's related lists).
+    """
+    cfg = site_config()
+    queries = canned_queries()
+    licence = (descriptor.get("licenses") or [{}])[0]
+    source = (descriptor.get("sources") or [{}])[0]
+    res = {r["name"]: r for r in descriptor.get("resources", [])}
+    tables: dict[str, Any] = {}
+    for table in TABLES:
+        resource = res.get(table) or res.get(f"{table}-parquet")
+        if resource is None:
+            continue
+        schema = resource.get("schema", {})
+        fks = _foreign_keys(schema)
+        tcfg = cfg["tables"].get(table, {})
+        meta: dict[str, Any] = {
+            "title": resource.get("title", table),
+            "description": " ".join(str(resource.get("description", "")).split()),
+            "columns": {f["name"]: _column_description(f, fks) for f in schema.get("fields", [])},
+        }
+        if tcfg.get("label"):
+            meta["columns"]["label"] = " ".join(tcfg["label"]["description"].split())
+            meta["label_column"] = "label"
+        elif tcfg.get("label_column"):
+            meta["label_column"] = tcfg["label_column"]
+        for key in ("sort", "sort_desc", "facets"):
+            if tcfg.get(key):
+                meta[key] = tcfg[key]
+        if tcfg.get("fts"):
+            meta["fts_table"] = f"{table}_fts"
+            meta["fts_pk"] = "rowid"
+        tables[table] = meta
+    metadata: dict[str, Any] = {
+        "title": descriptor.get("title", descriptor.get("name", "govpress")),
+        "description_html": _homepage(descriptor, db_name, downloads, counts, queries),
+        "license": licence.get("title") or licence.get("name", ""),
+        "license_url": licence.get("path", ""),
+        "source": source.get("title", ""),
+        "source_url": source.get("path", ""),
+    }
+    if descriptor.get("homepage"):
+        metadata["about"] = "govpress"
+        metadata["about_url"] = descriptor["homepage"]
+    metadata["databases"] = {
+        db_name: {
+            "title": descriptor.get("title", db_name),
+            "description": " ".join(str(descriptor.get("description", "")).split()),
+            "tables": tables,
+            "queries": {
+                name: {"title": q["title"], "description": " ".join(q["description"].split()), "sql": q["sql"],
+                       "hide_sql": True}
+                for name, q in queries.items()
+            },
+        }
+    }
+    metadata["plugins"] = {PLUGIN_NAME: {"related": cfg.get("related", {})}}
+    return metadata
