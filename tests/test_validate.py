@@ -176,7 +176,7 @@ def test_broken_files_are_problems_not_crashes(gold: Path) -> None:
     assert not report.valid
     kinds = {(p.resource, p.type) for p in report.errors}
     assert ("events", "encoding-error") in kinds
-    assert ("partnerships-parquet", "parity-columns") in kinds  # "cannot read the Parquet file"
+    assert ("partnerships-parquet", "parity-unreadable") in kinds  # "cannot read the Parquet file"
     assert ("events-parquet", "parity-unreadable") in kinds
 
 

@@ -45,9 +45,6 @@ from .events import _subject, _verb_of
 __all__ = ["find_commitments"]
 
 _HYPOTHETICAL = {"would", "could", "might", "should", "may", "must", "can"}
-_ACTOR_WORDS = {"government", "governments", "department", "office", "ministry", "council", "agency", "we", "i", "he",
-                "she", "they", "uk", "britain", "commission", "administration", "countries", "leaders", "minister",
-                "secretary", "service", "police", "nhs", "treasury", "group"}
 
 
 @dataclass
@@ -70,8 +67,17 @@ def _negated(v: Token) -> bool:
     return any(c.dep_ == "neg" for c in v.children)
 
 
+def _reported(v: Token) -> bool:
+    """A clause reported by a speech verb ("X said the powers would come into force"):
+    its "would" is the backshifted "will"."""
+    return v.dep_ == "ccomp" and has_flag(v.head, "REPORTING_VERB")
+
+
 def _hypothetical(v: Token) -> bool:
-    if _aux(v) & _HYPOTHETICAL:
+    aux = _aux(v)
+    if _reported(v) and "would" in aux:
+        aux = aux - {"would"}
+    if aux & _HYPOTHETICAL:
         return True
     if any(c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless") for c in v.children):
         return True
@@ -91,9 +97,9 @@ def _blocked(v: Token, allowed: set[int]) -> bool:
 
 def _status_of(v: Token, meta: dict) -> str | None:
     aux = _aux(v)
-    if aux & {"will", "shall", "'ll"}:
+    if aux & {"will", "shall", "'ll"} or _reported(v) and "would" in aux:
         return "pledged"
-    if v.dep_ == "xcomp" and v.head.lemma_.lower() in ("plan", "set", "go", "intend", "prepare"):
+    if v.dep_ == "xcomp" and has_flag(v.head, "INTENT_VERB"):
         return "pledged"
     if v.tag_ in ("VBZ", "VBP"):
         return "announced"
@@ -113,9 +119,12 @@ def _actor_ok(rd: ReleaseDoc, subj: list[Token]) -> bool:
         if has_flag(s, "NOT_ACTOR"):
             return False
     for s in subj:
-        if rd.official_at.get(s.i) or rd.country_of_token(s) or s.ent_type_ in ("ORG", "GPE", "NORP", "PERSON"):
+        head_words = [s] + [c for c in s.children if c.dep_ in ("compound", "amod")]
+        if any(rd.official_at.get(t.i) or rd.country_of_token(t) for t in head_words):
             return True
-        if s.lower_ in _ACTOR_WORDS or any(t.lower_ in _ACTOR_WORDS for t in s.subtree):
+        if s.ent_type_ in ("ORG", "GPE", "NORP", "PERSON"):
+            return True
+        if any(has_flag(t, "ACTOR") for t in head_words):
             return True
     return False
 
@@ -219,7 +228,7 @@ class _Finder:
                 if a.i in self.accepted:
                     inherit = self.accepted[a.i]
                     break
-                if a.lemma_.lower() == "include" and a.pos_ in ("VERB", "AUX"):
+                if has_flag(a, "INCLUDE_VERB") and a.pos_ in ("VERB", "AUX"):
                     st = _status_of(a, {"kind": "act"})
                     status = "announced" if st in ("announced", "implemented", None) else st
                     from_include = True
@@ -233,7 +242,11 @@ class _Finder:
         subj = _subject(v) if inherit is None else (inherit.actor or [])
         if v.tag_ == "VBG" and inherit is None and v.dep_ in ("pcomp", "xcomp", "advcl", "amod", "conj") and not subj:
             subj = _subject(_verb_of(v.head)) if v.head is not v else []
-        if from_include and all(s.lower_ in ("that", "this", "it", "which") for s in subj):
+        passive_object = any(c.dep_ == "auxpass" for c in v.children) and any(
+            s.start in {t.i for x in subj for t in x.subtree} for s in self.objects)
+        if passive_object and status == "pledged":
+            subj = []  # "The new strategy will be published": the government, implicitly
+        elif from_include and all(s.lower_ in ("that", "this", "it", "which") for s in subj):
             # "That includes investing...": the actor of the sentence before
             subj = []
             sent = v.sent
@@ -279,10 +292,33 @@ class _Finder:
         if not toks:
             return False
         idx = {t.i for t in toks}
-        if any(s.start in idx for s in self.objects):
+        heads = set()
+        for c in v.children:
+            if c.dep_ in ("dobj", "nsubjpass", "dative", "attr"):
+                heads.add(c.i)
+                heads.update(x.i for x in c.children if x.dep_ in ("conj", "compound"))
+        if v.dep_ in ("relcl", "amod", "acl") and v.head is not v:
+            heads.add(v.head.i)
+            heads.update(x.i for x in v.head.children if x.dep_ in ("conj", "compound"))
+        if any(s.start in heads for s in self.objects):
             return True
         lo, hi = min(idx), max(idx) + 1
         return bool(self.rd.money_in(self.doc[lo].idx, self.doc[hi - 1].idx + len(self.doc[hi - 1])))
+
+    def _in_force(self, span: Span, meta: dict) -> _C | None:
+        v = span[0]
+        if v.i in self.consumed or _negated(v) or _hypothetical(v):
+            return None
+        status = _status_of(v, meta)
+        if status is None or _blocked(v, set()):
+            return None
+        if status == "implemented":
+            status = "announced"
+        lo, hi = self.clause(v)
+        actor = _subject(v.head) if _reported(v) else []
+        if _reported(v):
+            lo = min(lo, min([t.left_edge.i for t in actor] or [lo]))
+        return _C(meta.get("commitment_type", "legislation"), status, lo, hi, v, actor or None, span.id_, (v.i, hi))
 
     def _announce(self, span: Span, meta: dict) -> _C | None:
         v = span[0]
@@ -433,8 +469,7 @@ def _actor_country(rd: ReleaseDoc, toks: list[Token] | None, key: str | None) ->
     codes = [c for c in codes if c]
     if codes:
         return codes[0]
-    words = {t.lower_ for t in sub}
-    if words & {"government", "we", "department", "office", "ministry", "treasury"} and not words & {"scottish", "welsh", "irish"}:
+    if any(has_flag(t, "GOVERNMENT_WORD") for t in sub) and not any(has_flag(t, "DEVOLVED") for t in sub):
         return "GB"
     return None
 

@@ -46,18 +46,9 @@ from .places import place_country
 __all__ = ["find_events"]
 
 _NAMED_GATHERING = {"summit", "conference"}
-_TYPE_RANK = {"summit": 5, "conference": 5, "signing": 4, "visit": 3, "speech": 3, "call": 2, "meeting": 1, "other": 0}
-_SUPPORT_VERBS = {"hold", "have", "take", "make", "conduct", "join", "chair", "convene", "attend", "host", "co-host",
-                  "lead", "open", "address", "deliver", "give", "organise", "organize", "arrange", "schedule", "plan"}
-_PURPOSE_DEPS = {"xcomp", "advcl", "acl", "conj"}
-_PLACE_PREPS = {"in", "at", "to", "on"}
+"""Event types that name a gathering: they win when a visit is made to attend one."""
 _ANAPHORIC_DETS = {"the", "this", "that", "these", "those", "his", "her", "their", "its", "our"}
-_FUTURE_WORDS = {"will", "shall", "upcoming", "forthcoming", "next", "future", "expected", "planned", "later", "coming"}
-_PLURAL_PRONOUNS = {"they", "we", "both", "the leaders", "the pair", "both leaders", "the two leaders",
-                    "the two ministers", "the ministers", "leaders", "the two", "all"}
 _HYPOTHETICAL = {"would", "could", "might", "should", "may"}
-_ASKED_FOR = {"call", "urge", "demand", "press", "push", "seek", "want", "need", "hope", "resumption", "ask"}
-_REPORTING = {"speak", "say", "tell", "comment", "add"}
 
 
 @dataclass
@@ -159,7 +150,7 @@ def _tense(verb: Token) -> tuple[bool, bool]:
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_ for a in auxes}
     future = bool(words & {"will", "shall", "'ll"}) or any(a.lemma_ == "be" and a.head.lower_ == "going" for a in auxes)
-    if verb.dep_ == "xcomp" and verb.head.lemma_ in ("expect", "plan", "set", "due", "schedule"):
+    if verb.dep_ == "xcomp" and has_flag(verb.head, "INTENT_VERB"):
         future = True
     present = verb.tag_ in ("VBZ", "VBP") and not future and not words
     return future, present
@@ -255,7 +246,7 @@ class _Builder:
         for t in toks:
             if t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") or self.rd.country_of_token(t) or has_flag(t, "GROUP"):
                 return True
-            if t.lower_ in ("counterpart", "counterparts", "delegation", "government", "leaders", "ministers", "president"):
+            if has_flag(t, "COUNTERPART"):
                 return True
         return False
 
@@ -278,7 +269,8 @@ class _Builder:
         heads = [t for t in objs if t.dep_ in ("dobj", "pobj")]
         if heads and all(has_flag(h, "NOT_COUNTERPART") for h in heads):
             return None
-        plural_subject = len(subj) > 1 or any(has_flag(s, "GROUP") or s.tag_ in ("NNS", "NNPS") or s.lower_ in ("they", "we") for s in subj)
+        plural_subject = len(subj) > 1 and bool(self.rd.officials_in(subj)) or any(
+            has_flag(s, "GROUP") or s.lower_ in ("they", "we") for s in subj)
         direct = [ch for ch in v.children if ch.dep_ in ("dobj", "dative")]
         if not (self._counterpart_ok(objs) or (plural_subject and not direct and not self.rd.officials_in(objs))):
             return None
@@ -376,7 +368,7 @@ class _Builder:
     def _verb_sign(self, c: _Cand, span: Span) -> _Cand | None:
         v = c.anchor
         objs = [ch for ch in v.children if ch.dep_ in ("dobj", "nsubjpass")]
-        part_starts = {s.root.i for s in self.rd.spans("partnerships", "PARTNERSHIP")}
+        part_starts = {s.root.i for s in self.rd.spans("partnerships", "PARTNERSHIP") if s.root.tag_ not in ("NNS", "NNPS")}
         ok = False
         for o in objs:
             if o.i in part_starts or any(t.i in part_starts for t in o.subtree):
@@ -465,21 +457,26 @@ class _Builder:
             return None
         if verb.pos_ in ("VERB", "AUX") and _is_hypothetical(verb) and n.dep_ in ("dobj", "nsubj", "nsubjpass"):
             return None
-        if any(a.lemma_.lower() in _ASKED_FOR for a in n.ancestors):
+        if any(has_flag(a, "ASKED_FOR") for a in n.ancestors):
             return None
         det = [t for t in n.lefts if t.dep_ in ("det", "poss")]
         dets = {t.lower_ for t in det}
         c.name = self._name(lo, hi, n)
         c.identity = self._identity(lo, hi, n)
         # supporting verbs
-        if n.dep_ in ("dobj", "nsubjpass", "pobj") and verb.lemma_.lower() in _SUPPORT_VERBS and (n.dep_ != "pobj" or n.head.head is verb):
+        if n.dep_ in ("dobj", "nsubjpass", "pobj") and has_flag(verb, "SUPPORT_VERB") and (n.dep_ != "pobj" or n.head.head is verb):
             c.anchors.add(verb.i)
             c.clause = self._clause(verb)
-            role = "host" if verb.lemma_.lower() in ("host", "co-host", "chair", "convene") else "attendee"
+            role = "host" if has_flag(verb, "HOST_VERB") else "attendee"
             passive_agent = [ch for ch in verb.children if ch.dep_ == "agent"]
             if not passive_agent:
-                for k in self.rd.officials_in(_subject(verb)):
+                subj = _subject(verb)
+                for k in self.rd.officials_in(subj):
                     c.participants.setdefault(k, role)
+                if role == "host" and not self.rd.officials_in(subj):
+                    codes = [self.rd.country_of_token(t) for t in subj]
+                    if codes and codes[0]:
+                        c.hosted_by_country = codes[0]  # "The UK will host the summit"
             else:
                 for k in self.rd.officials_in(passive_agent[0].subtree):
                     c.participants.setdefault(k, "host")
@@ -491,7 +488,7 @@ class _Builder:
             if m:
                 from .countries import country_code
                 c.hosted_by_country = country_code(m.group(1))
-        if any(t.lower_ in _FUTURE_WORDS for t in np_toks):
+        if any(has_flag(t, "FUTURE_WORD") for t in np_toks):
             c.future = True
         # participants: "with X", "between X", "by X", possessive
         for ch in n.rights:
@@ -515,7 +512,7 @@ class _Builder:
                     c.participants.setdefault(k, "attendee")
         # the verb's subject takes part in a call/visit/talks it has or holds
         if verb.pos_ in ("VERB", "AUX") and n.dep_ in ("dobj", "pobj", "nsubj") and c.event_type in ("call", "meeting", "visit"):
-            if verb.lemma_.lower() in _SUPPORT_VERBS or verb.lemma_.lower() in ("reflect", "continue"):
+            if has_flag(verb, "SUPPORT_VERB", "TAKE_PART_VERB"):
                 for k in self.rd.officials_in(_subject(verb)):
                     c.participants.setdefault(k, "attendee")
         if c.clause is None:
@@ -526,6 +523,7 @@ class _Builder:
         sub = [t for t in n.subtree]
         own_date = self.rd.dates_in(sub[0].idx, sub[-1].idx + len(sub[-1]))
         attached = bool([k for k, r in c.participants.items() if r in ("counterpart", "host")]) or c.location is not None \
+            or c.hosted_by_country is not None \
             or any(ch.dep_ == "prep" and ch.lower_ in ("with", "between", "by", "at", "in", "to") for ch in n.rights)
         if dets & _ANAPHORIC_DETS and not has_modifiers and not own_date and not attached:
             c.anaphoric = True
@@ -569,7 +567,7 @@ class _Builder:
         if c2 is None:
             return None
         verb = _verb_of(n)
-        support = verb.lemma_.lower() in _SUPPORT_VERBS and n.dep_ == "dobj"
+        support = has_flag(verb, "SUPPORT_VERB") and n.dep_ == "dobj"
         has_with = any(ch.dep_ == "prep" and ch.lower_ == "with" for ch in n.rights)
         poss = any(t.dep_ == "poss" for t in n.lefts)
         if not (support or has_with or poss or len(span) > 1):
@@ -643,10 +641,9 @@ class _Builder:
         # only a session: "at/during the X Council", or a dated one ("the March European Council")
         lo, hi = _np_range(n)
         dated = bool(self.rd.dates_in(self.doc[lo].idx, self.doc[hi - 1].idx + len(self.doc[hi - 1])))
-        if not ((n.dep_ == "pobj" and n.head.lower_ in ("at", "during", "before", "after", "following", "ahead", "of")
-                 and n.head.head.lower_ not in ("member", "members")) or dated):
+        if not ((n.dep_ == "pobj" and n.head.lower_ in ("at", "during", "before", "after", "following", "ahead", "of")) or dated):
             return None
-        if n.head.lower_ == "of" and n.head.head.lower_ not in ("sidelines", "margins", "meeting", "session", "ahead"):
+        if n.head.lower_ == "of" and not has_flag(n.head.head, "SESSION_WORD"):
             return None
         c2 = self._noun_common(c, span)
         if c2 is not None:
@@ -659,7 +656,7 @@ class _Builder:
         subj = _subject(verb)
         if self.rd.officials_in(subj):
             return True
-        return any(self.rd.country_of_token(t) or t.lower_ in ("government", "we", "i", "he", "she") for t in subj)
+        return any(self.rd.country_of_token(t) or has_flag(t, "GOVERNMENT_WORD") or t.lower_ in ("i", "he", "she") for t in subj)
 
     def _clause(self, verb: Token) -> tuple[int, int]:
         """The verb's clause, starting at its subject when the subject comes first
@@ -694,8 +691,7 @@ class _Builder:
                 or self.rd.dates_in(x.idx, x.idx + len(x)) or x.ent_type_ in ("DATE", "TIME")) for t in x.subtree}
         date_chars = [(s, e) for s, e, _ in self.rd.dates_in(doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1]))]
         keep = [t for t in doc[lo:hi] if t.i not in poss and not any(s <= t.idx < e for s, e in date_chars)]
-        while keep and (keep[0].lower_ in ("the", "a", "an", "this", "that", "upcoming", "next", "recent", "first",
-                                           "last", "latest", "forthcoming") or keep[0].text in ("'s", "\u2019s", "\u2019")
+        while keep and (has_flag(keep[0], "DATE_MODIFIER") or keep[0].text in ("'s", "\u2019s", "\u2019")
                         or keep[0].pos_ in ("ADJ", "DET", "PART", "PUNCT") and not keep[0].is_title):
             keep = keep[1:]
         if not keep:
@@ -711,7 +707,7 @@ class _Builder:
         if n.lower_ == "round" and end + 1 < len(doc) and doc[end].lower_ == "of":
             end += 2
         words = [t.lower_ for t in doc[lo:end] if t.pos_ not in ("DET", "PUNCT") and t.dep_ != "poss"
-                 and t.lower_ not in ("upcoming", "recent", "next", "last", "forthcoming", "'s", "\u2019s")]
+                 and not has_flag(t, "DATE_MODIFIER") and t.text not in ("'s", "\u2019s")]
         return " ".join(words)
 
     def _venue_in(self, lo: int, hi: int, pobj: Token) -> str:
@@ -823,7 +819,7 @@ def find_events(rd: ReleaseDoc) -> list[Event]:
     for c in sorted(cands, key=lambda c: c.start):
         v = _verb_of(c.anchor)
         subj = _subject(v)
-        if not c.participants and any(s.lower_ in ("they", "we") or has_flag(s, "GROUP") and s.lower_ in ("leaders", "pair", "two", "both") for s in subj):
+        if not c.participants and any(s.lower_ in ("they", "we") or has_flag(s, "PAIR_SUBJECT") for s in subj):
             for k in latest:
                 c.participants.setdefault(k, "attendee")
         if len(c.participants) >= 2 and not latest:
@@ -1017,7 +1013,7 @@ def _dedupe(cands: list[_Cand]) -> list[_Cand]:
             if same is not None:
                 break
         if same is None:
-            if c.anaphoric:
+            if c.anaphoric and c.date is None:
                 continue
             out.append(c)
             continue
@@ -1045,6 +1041,6 @@ def _default_dates(rd: ReleaseDoc, cands: list[_Cand]) -> None:
         if c.future:
             continue
         in_lead = first_sent is not None and first_sent.start <= c.anchor.i < first_sent.end
-        reporting = c.np is not None and any(a.lemma_.lower() in _REPORTING and a.tag_ == "VBG" for a in c.anchor.ancestors)
+        reporting = c.np is not None and any(has_flag(a, "REPORTING_VERB") and a.tag_ == "VBG" for a in c.anchor.ancestors)
         if c.present or in_lead or reporting:
             c.date = DateValue(published, "day", "")

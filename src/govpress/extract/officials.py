@@ -51,12 +51,6 @@ _GENERIC_DETS = {"a", "an", "any", "every", "each", "another", "no", "whichever"
 _QUAL_GAP = re.compile(r"^(?:['\u2019]s?)?\s*$")
 _OF_GAP = re.compile(r"^\s*of\s+(?:the\s+)?$")
 _ROLE_STOP = {"the", "of", "for", "and", "to", "&"}
-_APPOINT = {"appoint", "reappoint", "name", "elect", "re-elect", "confirm", "nominate"}
-_HEAD_WORDS = {"Minister", "Secretary", "President", "Chancellor", "Commissioner", "Ambassador",
-               "Envoy", "Representative", "Mayor", "General", "King", "Queen", "Prince", "Emir",
-               "Sultan", "Premier", "Senator", "Governor", "Taoiseach", "Tánaiste", "Whip", "Adviser",
-               "Advisor", "Chief"}
-
 
 @dataclass
 class Mention:
@@ -112,11 +106,14 @@ class MentionFinder:
                 return code, end_i
         return None, tok_i
 
-    def _is_name_token(self, tok: Token) -> bool:
+    def _is_name_token(self, tok: Token, inside: bool = False) -> bool:
         if tok.is_space or tok.is_punct and tok.text not in {"-", "\u2010"}:
             return False
         if has_flag(tok, "PARTICLE"):
             return True
+        if has_flag(tok, "MONTH_NAME") and inside and tok.is_title:
+            nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+            return nxt is None or not nxt.like_num  # "Theresa May", not "on 15 May 2024"
         if has_flag(tok, "NOT_NAME", "HONORIFIC"):
             return False
         return tok.is_title or (tok.text[:1].isupper() and any(c.islower() for c in tok.text))
@@ -140,7 +137,7 @@ class MentionFinder:
                 toks.append(j)
                 j += 1
                 continue
-            if not self._is_name_token(tok):
+            if not self._is_name_token(tok, inside=bool(toks)):
                 break
             if has_flag(tok, "PARTICLE") and not toks:
                 if not tok.is_title:
@@ -280,7 +277,7 @@ class MentionFinder:
             if len(between) <= 2 and all(x.lower_ in {"and", ",", "&", "as", "well"} for x in between) and len(between) >= 1:
                 country = previous.country
         name = self._name_text(name_toks)
-        if name and country_code(name):
+        if name and (country_code(name) or all(doc[x].ent_type_ in ("GPE", "LOC") for x in name_toks)):
             name, name_toks = None, []
         toks = list(range(t.start, role_end)) + name_toks
         self.claimed.update(toks)
@@ -300,7 +297,7 @@ class MentionFinder:
         if head.lower_ != "as":
             return []
         verb = head.head
-        if verb.lemma_.lower() not in _APPOINT and verb.lower_.replace("re", "", 1) not in {"appointed", "elected", "named"}:
+        if not has_flag(verb, "APPOINT_VERB"):
             return []
         for child in verb.children:
             if child.dep_ in ("nsubjpass", "nsubj"):
@@ -335,7 +332,7 @@ class MentionFinder:
                 continue
             candidates.append((toks, "spacy.ner"))
         for tok in doc:
-            if has_flag(tok, "HONORIFIC") and tok.text[:1].isupper() and tok.lower_ in {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "baroness", "mr.", "mrs.", "ms.", "dr."}:
+            if has_flag(tok, "PERSONAL_HONORIFIC") and tok.text[:1].isupper():
                 toks, _ = self._name_from(tok.i + 1)
                 if toks and not any(x in self.claimed for x in toks):
                     candidates.append((toks, "vocab.honorific"))
@@ -487,6 +484,13 @@ def _hints(rd: ReleaseDoc) -> tuple[dict[str, str], dict[str, str]]:
     return by_name, by_role
 
 
+def _plain_name(rd: ReleaseDoc, name: str) -> str:
+    """A GOV.UK people title without its honorifics ("The Rt Hon Theresa May MP" → "Theresa May")."""
+    doc = rd.nlp.make_doc(name)
+    doc = rd.nlp.get_pipe("govpress_flags")(doc)
+    return " ".join(t.text for t in doc if not has_flag(t, "HONORIFIC") and t.lower_ != "the")
+
+
 def find_officials(rd: ReleaseDoc) -> list[OfficialMention]:
     """The release's officials, one per person (see the module docstring).
 
@@ -496,7 +500,8 @@ def find_officials(rd: ReleaseDoc) -> list[OfficialMention]:
     office-holder.
     """
     doc = rd.doc
-    mentions = MentionFinder(rd, doc, rd.countries, rd.release.people).find()
+    plain_people = [_plain_name(rd, p) for p in rd.release.people]
+    mentions = MentionFinder(rd, doc, rd.countries, plain_people).find()
     named = _group_named(mentions)
     unnamed: dict[tuple[str, str | None], _Entity] = {}
     for m in mentions:
@@ -540,10 +545,13 @@ def find_officials(rd: ReleaseDoc) -> list[OfficialMention]:
         del unnamed[k]
 
     name_hints, role_hints = _hints(rd)
+    people = {slugify(p) for p in plain_people}
     world = [c for c in (country_code(w) for w in rd.release.world_locations) if c and c != "GB"]
     entities: list[tuple[str, _Entity, str | None]] = []
     for nkey, n in named.items():
         country = n.explicit_country
+        if country is None and slugify(n.name or "") in people:
+            country = "GB"  # GOV.UK people pages are the UK government's own officials
         if country is None:
             default, shared = n.default
             blocked = shared and any(

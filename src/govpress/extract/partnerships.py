@@ -43,13 +43,6 @@ from .events import _np_range, _subject, _verb_of
 
 __all__ = ["find_partnerships"]
 
-_GENERIC_MODS = {"joint", "new", "strategic", "bilateral", "updated", "landmark", "overarching", "free", "trade",
-                 "the", "a", "an", "our", "their", "its", "this", "that", "historic", "first", "comprehensive",
-                 "ambitious", "modern", "existing", "formal", "enhanced", "further", "future", "technical"}
-_CREATE = {"sign", "agree", "launch", "establish", "conclude", "unveil", "announce", "set", "create", "form", "update", "renew", "upgrade"}
-_PROPOSED_CUES = {"need", "negotiation", "negotiations", "negotiate", "propose", "proposal", "plan", "seek", "call",
-                  "calling", "explore", "consider", "towards", "toward", "aim", "hope", "want", "push", "pursue",
-                  "potential", "possible", "future", "upcoming", "forthcoming", "draft", "would", "could", "might"}
 _ANAPHORIC = {"this", "that", "the", "these", "those"}
 _UK_POSS = {"our", "its", "we"}
 
@@ -174,7 +167,7 @@ def _candidate(rd: ReleaseDoc, span: Span, heads: set[int]) -> _Cand | None:
             add(s, e, code)
     for holder in {n, owner}:
         for ch in holder.rights:
-            if ch.dep_ == "acl" and ch.lemma_.lower() in _CREATE:
+            if ch.dep_ == "acl" and has_flag(ch, "CREATE_VERB"):
                 sub = list(ch.subtree)
                 for s, e, code in rd.countries_in(sub[0].idx, sub[-1].idx + len(sub[-1])):
                     add(s, e, code)
@@ -212,7 +205,7 @@ def _candidate(rd: ReleaseDoc, span: Span, heads: set[int]) -> _Cand | None:
             if code != "GB":
                 add(s, e, code)
     explicit = [c for c in parties.values() if c and c != "GB"]
-    joint = any(t.lower_ in ("joint", "bilateral") for t in np_toks) or _two_governments(n)
+    joint = any(has_flag(t, "JOINT") for t in np_toks) or _two_governments(n)
     if meta.get("generic") and not explicit and not _created(n):
         return None  # "a stronger partnership between our two countries": no arrangement named
     if joint or (named and not explicit) or (dets & {"our"} and not explicit):
@@ -253,10 +246,10 @@ def _two_governments(n: Token) -> bool:
     if not (n.dep_ in ("dobj", "nsubjpass") and n.head.i == v.i):
         return False
     for subj in _subject(v):
-        words = {t.lower_ for t in subj.subtree}
-        if ({"two", "both"} & words) and ({"governments", "countries", "leaders", "sides", "nations", "ministers"} & words):
+        words = list(subj.subtree)
+        if any(has_flag(t, "BOTH_SIDES") for t in words) and any(has_flag(t, "SIDE_NOUN") for t in words):
             return True
-        if subj.lower_ in ("leaders", "pair"):
+        if has_flag(subj, "PAIR_SUBJECT") and subj.tag_ in ("NNS", "NNPS", "NN"):
             return True
     return False
 
@@ -266,17 +259,17 @@ def _trailing_creator(n: Token) -> Token | None:
     doc = n.doc
     lo, hi = _np_range(n)
     hi = max(hi, n.i + 1)
-    if hi < len(doc) and doc[hi].lemma_.lower() in _CREATE and doc[hi].tag_ in ("VBN", "VBD"):
+    if hi < len(doc) and has_flag(doc[hi], "CREATE_VERB") and doc[hi].tag_ in ("VBN", "VBD"):
         return doc[hi]
     return None
 
 
 def _created(n: Token) -> bool:
     """Whether the arrangement is agreed, signed or launched in the text ("the partnership agreed at...")."""
-    if any(ch.dep_ == "acl" and ch.lemma_.lower() in _CREATE for ch in n.children) or _trailing_creator(n):
+    if any(ch.dep_ == "acl" and has_flag(ch, "CREATE_VERB") for ch in n.children) or _trailing_creator(n):
         return True
     v = _verb_of(n)
-    return v.lemma_.lower() in _CREATE and n.dep_ in ("dobj", "nsubjpass")
+    return has_flag(v, "CREATE_VERB") and _dep(n) in ("dobj", "nsubjpass")
 
 
 def _topic(rd: ReleaseDoc, n: Token, np_toks: Span) -> str | None:
@@ -286,11 +279,19 @@ def _topic(rd: ReleaseDoc, n: Token, np_toks: Span) -> str | None:
             if sub and len(sub) <= 8:
                 text = rd.doc[sub[0].i: sub[-1].i + 1].text
                 return re.sub(r"^(the|a|an)\s+", "", text) if text.lower() not in ("the matter", "this matter") else None
-    words = [t for t in np_toks if t.i < n.i and t.pos_ in ("NOUN", "PROPN", "ADJ") and t.lower_ not in _GENERIC_MODS
+    words = [t for t in np_toks if t.i < n.i and t.pos_ in ("NOUN", "PROPN", "ADJ") and not has_flag(t, "GENERIC_MOD")
              and not rd.country_of_token(t) and not t.is_upper and t.dep_ != "poss"]
     if words:
         return " ".join(t.lower_ for t in words)
     return None
+
+
+def _dep(n: Token) -> str:
+    """The grammatical role of a phrase, looking through appositions ("The UK–Italy
+    Migration Partnership was agreed" parsed as an apposition of "UK")."""
+    while n.dep_ in ("appos", "compound") and n.head is not n:
+        n = n.head
+    return n.dep_
 
 
 def _status(rd: ReleaseDoc, n: Token, meta: dict) -> str:
@@ -298,11 +299,11 @@ def _status(rd: ReleaseDoc, n: Token, meta: dict) -> str:
     verb = _verb_of(n)
     published = rd.release.published_date
     # created now: "agreed today", "signed ... earlier this week"
-    creators = [ch for ch in n.children if ch.dep_ == "acl" and ch.lemma_.lower() in _CREATE]
+    creators = [ch for ch in n.children if ch.dep_ == "acl" and has_flag(ch, "CREATE_VERB")]
     trailing = _trailing_creator(n)
     if trailing is not None and trailing not in creators:
         creators.append(trailing)
-    if verb.lemma_.lower() in _CREATE and n.dep_ in ("dobj", "nsubjpass"):
+    if has_flag(verb, "CREATE_VERB") and _dep(n) in ("dobj", "nsubjpass"):
         creators.append(verb)
     for v in creators:
         sub = list(v.subtree)
@@ -310,7 +311,7 @@ def _status(rd: ReleaseDoc, n: Token, meta: dict) -> str:
         if any(dv.start and published - timedelta(days=7) <= dv.start <= published for _, _, dv in dates):
             return "new"
         future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "could") for c in v.children)
-        wished = any(a.lemma_.lower() in ("look", "hope", "want", "aim", "plan", "seek", "expect") for a in v.ancestors)
+        wished = any(has_flag(a, "WISH_VERB") for a in v.ancestors)
         if future or wished or v.tag_ in ("VB", "VBG") and v.dep_ in ("xcomp", "pcomp"):
             return "proposed"
         if dates:
@@ -319,14 +320,14 @@ def _status(rd: ReleaseDoc, n: Token, meta: dict) -> str:
             return "new"
     if meta.get("status"):
         return meta["status"]
-    if any(t.lower_ in ("future", "potential", "proposed", "possible", "draft", "new") for t in n.lefts):
-        if any(a.lemma_.lower() in ("need", "call", "explore", "consider", "negotiate", "discuss", "agree") for a in n.ancestors):
+    if any(has_flag(t, "PROSPECTIVE") for t in n.lefts):
+        if any(has_flag(a, "PROPOSAL_CUE", "ASKED_FOR") for a in n.ancestors):
             return "proposed"
     near = [n.head, n.head.head] if n.head is not n else []
     for a in near:
-        if a.lemma_.lower() in ("need", "negotiation", "negotiations", "proposal", "plan", "talks", "call", "push"):
+        if has_flag(a, "PROPOSAL_CUE"):
             return "proposed"
-    if any(a.lemma_.lower() in ("call", "urge", "demand") for a in n.ancestors):
+    if any(has_flag(a, "ASKED_FOR") and a.lemma_.lower() in ("call", "urge", "demand") for a in n.ancestors):
         return "proposed"
     return "existing"
 
@@ -343,7 +344,7 @@ def _evidence(rd: ReleaseDoc, n: Token, owner: Token, lo: int, hi: int, heads: s
             walk(ch, False)
     walk(owner, True)
     included = {t.i for t in toks}
-    a = min(min(included), lo)
+    a = lo
     b = max(owner.i + 1, hi)
     while b in included or (b < len(rd.doc) and rd.doc[b].is_space and b + 1 in included):
         b += 1

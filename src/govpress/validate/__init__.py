@@ -31,8 +31,14 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import yaml
+
+from .assertions import assertion_problems, load_assertions, measure
+from .checks import domain_problems
 from .package import load_package, resolve_descriptor
+from .parity import parquet_problems, sqlite_problems
 from .problems import ERROR, PROBLEM_TYPES, WARNING, Problem, Report
+from .schema import descriptor_problems, file_problems, frictionless_problems
 
 __all__ = ["validate_package", "Report", "Problem", "PROBLEM_TYPES", "ERROR", "WARNING", "MAX_PER_KIND"]
 
@@ -80,20 +86,13 @@ def validate_package(descriptor: str | Path = "datapackage.json", *, parity: boo
     if view is None:
         report.add(problems)
         return report
-    from .checks import domain_problems
-    from .schema import descriptor_problems, file_problems, frictionless_problems
-
     found: list[Problem] = []
     found += descriptor_problems(view)
     found += file_problems(view)
     found += frictionless_problems(view)
     domain, stats = domain_problems(view)
     found += domain
-    from .assertions import assertion_problems, load_assertions, measure
-
     if assertions is not False:
-        import yaml
-
         try:
             spec = load_assertions(None if assertions is True else assertions)
         except (OSError, yaml.YAMLError) as exc:
@@ -103,8 +102,6 @@ def validate_package(descriptor: str | Path = "datapackage.json", *, parity: boo
     report.stats["version"] = view.version
     report.stats["tables"] = measure(stats)
     if parity:
-        from .parity import parquet_problems, sqlite_problems
-
         found += parquet_problems(view)
         if db is not None:
             found += sqlite_problems(view, Path(db))

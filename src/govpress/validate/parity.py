@@ -173,7 +173,7 @@ def _table_parquet(tv: TableView) -> list[Problem]:
         pf = pq.ParquetFile(pq_path)
         arrow_schema = pf.schema_arrow
     except (OSError, pa.ArrowException) as exc:
-        return [Problem("parity-columns", f"cannot read the Parquet file: {exc}", resource=name, layer="parity")]
+        return [Problem("parity-unreadable", f"cannot read the Parquet file: {exc}", resource=name, layer="parity")]
     problems: list[Problem] = []
     declared = list(tv.types)
     names = list(arrow_schema.names)
