@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import importlib.util
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,8 @@ def load_pipeline() -> Any:
     """
     import spacy
 
-    from . import components  # noqa: F401  (registers the factories and the reader)
+    # importing the module registers the factories and the pattern reader
+    importlib.import_module(f"{__name__}.components")
 
     cfg = _config()
     nlp = spacy.load(model_name(), exclude=list(cfg["model"].get("exclude", [])))

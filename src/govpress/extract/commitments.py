@@ -34,11 +34,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from spacy.tokens import Span, Token
 
-from ..models import Commitment, DateValue, Event, Money, Partnership
+from ..models import Commitment, DateValue, Event, Partnership
 from .document import ReleaseDoc, clause_tokens, has_flag
 from .events import _subject, _verb_of
 
@@ -81,17 +80,23 @@ def _hypothetical(v: Token) -> bool:
         return True
     if any(c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless") for c in v.children):
         return True
-    return any(c.lower_ == "whether" for c in v.head.children if c.i < v.i) if v.head is not v else False
+    return any(c.lower_ == "whether" for c in v.head.children if c.i < v.i) if v.head.i != v.i else False
 
 
 def _blocked(v: Token, allowed: set[int]) -> bool:
-    for a in v.ancestors:
+    """Whether ``v`` is the complement of a blocking word ("need to", "calling on
+    partners to"); an adverbial or relative clause ("..., as the Government
+    confirms £200m") is not governed by the clause it hangs from."""
+    t = v
+    while t.head.i != t.i:
+        if t.dep_ in ("advcl", "relcl", "conj", "parataxis") and t.pos_ in ("VERB", "AUX"):
+            return False
+        a = t.head
         if a.i in allowed:
             return False
-        if has_flag(a, "BLOCKER"):
+        if has_flag(a, "BLOCKER") or a.lower_ == "whether":
             return True
-        if a.lower_ == "whether":
-            return True
+        t = a
     return False
 
 
@@ -174,7 +179,10 @@ class _Finder:
                 if s.start in obj:
                     t = self.rd.meta(s).get("commitment_type")
                     if t == "policy" and base == "other":
-                        return base
+                        # support sent to another country is aid ("other"); at home it is policy
+                        abroad = any(c.dep_ in ("dative", "prep") and c.lower_ == "to" and any(
+                            self.rd.country_of_token(x) for x in c.subtree) for c in verb.children)
+                        return base if abroad else "policy"
                     if t and t != "cooperation":
                         return t if base == "policy" else base
             if obj:
@@ -241,9 +249,13 @@ class _Finder:
             return None
         subj = _subject(v) if inherit is None else (inherit.actor or [])
         if v.tag_ == "VBG" and inherit is None and v.dep_ in ("pcomp", "xcomp", "advcl", "amod", "conj") and not subj:
-            subj = _subject(_verb_of(v.head)) if v.head is not v else []
+            subj = _subject(_verb_of(v.head)) if v.head.i != v.i else []
         passive_object = any(c.dep_ == "auxpass" for c in v.children) and any(
             s.start in {t.i for x in subj for t in x.subtree} for s in self.objects)
+        bare_anaphor = any(any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those") for c in x.children)
+                           and not any(c.dep_ in ("amod", "compound", "prep") for c in x.children) for x in subj)
+        if passive_object and status == "pledged" and bare_anaphor:
+            return None  # "The funding will be delivered through...": restates a measure already given
         if passive_object and status == "pledged":
             subj = []  # "The new strategy will be published": the government, implicitly
         elif from_include and all(s.lower_ in ("that", "this", "it", "which") for s in subj):
@@ -261,7 +273,7 @@ class _Finder:
             # a gerund phrase: its own words ("increasing benefits and pensions in line with inflation")
             head = v.head if v.dep_ == "amod" else v
             toks = [t for t in head.subtree]
-            if head is not v:
+            if head.i != v.i:
                 toks = [t for t in head.subtree if not (t.dep_ in ("conj", "cc") and t.head.i == head.i and t.i > head.i)]
             lo, hi = min(t.i for t in toks), max(t.i for t in toks) + 1
             if v.dep_ == "conj":
@@ -269,7 +281,7 @@ class _Finder:
                 hi = max(t.i for t in v.subtree) + 1
         else:
             lo, hi = self.clause(v)
-            if v.dep_ == "relcl" and v.head is not v:
+            if v.dep_ == "relcl" and v.head.i != v.i:
                 lo = min(lo, v.head.left_edge.i)  # "the support the UK has sent"
         ctype = self.type_of(lo, hi, meta, v)
         return _C(ctype, status, lo, hi, v, subj or None, span.id_, (v.i, hi))
@@ -279,7 +291,7 @@ class _Finder:
         for c in v.children:
             if c.dep_ in ("dobj", "nsubjpass", "dative", "attr"):
                 toks.extend(c.subtree)
-        if v.dep_ in ("relcl", "amod", "acl") and v.head is not v:
+        if v.dep_ in ("relcl", "amod", "acl") and v.head.i != v.i:
             head = v.head
             toks.append(head)
             for c in head.children:
@@ -297,7 +309,7 @@ class _Finder:
             if c.dep_ in ("dobj", "nsubjpass", "dative", "attr"):
                 heads.add(c.i)
                 heads.update(x.i for x in c.children if x.dep_ in ("conj", "compound"))
-        if v.dep_ in ("relcl", "amod", "acl") and v.head is not v:
+        if v.dep_ in ("relcl", "amod", "acl") and v.head.i != v.i:
             heads.add(v.head.i)
             heads.update(x.i for x in v.head.children if x.dep_ in ("conj", "compound"))
         if any(s.start in heads for s in self.objects):
@@ -432,7 +444,7 @@ class _Finder:
         if any(c.lo <= cue.i < c.hi for c in self.accepted.values()):
             return None
         head = cue.head
-        while head.dep_ in ("nmod", "compound", "quantmod", "nummod", "amod") and head.head is not head:
+        while head.dep_ in ("nmod", "compound", "quantmod", "nummod", "amod") and head.head.i != head.i:
             head = head.head
         lo = cue.i
         det = [t for t in head.lefts if t.dep_ == "det"]
@@ -518,6 +530,18 @@ def find_commitments(rd: ReleaseDoc, events: list[Event], partnerships: list[Par
             method="rules", extractor=c.pattern_id,
         ))
         spans.append((ev.char_start, ev.char_end))
+    # a sentence restating the same amount is the same commitment
+    seen_money: set[tuple[str, str]] = set()
+    kept: list[Commitment] = []
+    for c in out:
+        if c.money is not None:
+            k = (str(c.money.amount), c.money.currency)
+            if k in seen_money:
+                continue
+            seen_money.add(k)
+        kept.append(c)
+    out = kept
+    spans = [(c.evidence.char_start, c.evidence.char_end) for c in out]
     published = rd.release.published_date
 
     def overlaps(s: int, e: int) -> bool:

@@ -72,7 +72,6 @@ class _Cand:
     present: bool = False
     identity: str | None = None
     hosted_by_country: str | None = None
-    dropped: bool = False
     late_mention: bool = False
 
     @property
@@ -90,7 +89,7 @@ def _verb_of(tok: Token) -> Token:
     """The verb governing ``tok`` (itself if it is one)."""
     t = tok
     for _ in range(12):
-        if t.pos_ in ("VERB", "AUX") or t.head is t:
+        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i:
             return t
         t = t.head
     return t
@@ -107,7 +106,7 @@ def _subject(verb: Token) -> list[Token]:
             for s in subs:
                 out.extend(_with_conj(s))
             return out
-        if v.head is v or v.dep_ in ("relcl", "ROOT"):
+        if v.head.i == v.i or v.dep_ in ("relcl", "ROOT"):
             break
         if v.dep_ not in ("xcomp", "advcl", "conj", "acl", "pcomp", "ccomp", "prep", "advmod", "pobj", "dobj"):
             break
@@ -384,8 +383,6 @@ class _Builder:
         if not objs or not has_flag(objs[0], "AUDIENCE"):
             return None
         c.clause = self._clause(v)
-        for ch in objs[0].children:
-            pass
         for k in self.rd.officials_in(_subject(v)):
             c.participants[k] = "speaker"
         # "addressing the crew on HMS Sutherland"
@@ -453,7 +450,7 @@ class _Builder:
         if gov.dep_ == "prep":
             gov = gov.head
         verb = _verb_of(n)
-        if has_flag(verb, "MILITARY") or any(has_flag(t, "MILITARY") for t in np_toks):
+        if has_flag(verb, "MILITARY") or any(has_flag(t, "MILITARY", "HABITUAL") for t in np_toks):
             return None
         if verb.pos_ in ("VERB", "AUX") and _is_hypothetical(verb) and n.dep_ in ("dobj", "nsubj", "nsubjpass"):
             return None
@@ -464,11 +461,15 @@ class _Builder:
         c.name = self._name(lo, hi, n)
         c.identity = self._identity(lo, hi, n)
         # supporting verbs
-        if n.dep_ in ("dobj", "nsubjpass", "pobj") and has_flag(verb, "SUPPORT_VERB") and (n.dep_ != "pobj" or n.head.head is verb):
+        if n.dep_ in ("dobj", "nsubjpass", "pobj") and has_flag(verb, "SUPPORT_VERB") and (n.dep_ != "pobj" or n.head.head.i == verb.i):
             c.anchors.add(verb.i)
             c.clause = self._clause(verb)
             role = "host" if has_flag(verb, "HOST_VERB") else "attendee"
             passive_agent = [ch for ch in verb.children if ch.dep_ == "agent"]
+            for ch in verb.children:
+                if ch.dep_ == "prep" and ch.lower_ in ("with", "between"):
+                    for k in self.rd.officials_in(ch.subtree):
+                        c.participants.setdefault(k, "counterpart")
             if not passive_agent:
                 subj = _subject(verb)
                 for k in self.rd.officials_in(subj):
@@ -729,24 +730,6 @@ class _Builder:
                     return f"{text}, {_place_text(self.rd, slo, shi)}"
         return text
 
-    def _date_attaches_to(self, d: tuple[int, int, DateValue], tok: Token) -> bool:
-        """Whether the date's words hang (through non-verb tokens) from ``tok``."""
-        span = self.doc.char_span(d[0], d[1], alignment_mode="expand")
-        if span is None:
-            return False
-        t = span.root
-        for _ in range(12):
-            if t.i == tok.i:
-                return True
-            if t.head is t:
-                return False
-            t = t.head
-            if t.i == tok.i:
-                return True
-            if t.pos_ in ("VERB", "AUX") and t.i != tok.i:
-                return False
-        return False
-
 
 # --- assembling ------------------------------------------------------------------------
 
@@ -764,7 +747,7 @@ def _merge_purpose(cands: list[_Cand]) -> list[_Cand]:
         cur = _verb_of(c.anchor) if c.np is None else c.anchor
         host: _Cand | None = None
         for _ in range(3):
-            if cur.head is cur or cur.dep_ not in ("xcomp", "advcl", "dobj", "acl"):
+            if cur.head.i == cur.i or cur.dep_ not in ("xcomp", "advcl", "dobj", "acl"):
                 break
             cur = cur.head
             other = by_anchor.get(cur.i)
@@ -916,7 +899,7 @@ def _assign_dates(b: _Builder, cands: list[_Cand]) -> None:
                     return anchor_of[j]
         t = span.root
         for _ in range(14):
-            if t.head is t:
+            if t.head.i == t.i:
                 return None
             nxt = t.head
             if nxt.i in anchor_of and nxt.i not in range(span.start, span.end):
@@ -933,7 +916,7 @@ def _assign_dates(b: _Builder, cands: list[_Cand]) -> None:
                         return below[0]
                     if v.dep_ in ("acl", "relcl") and v.head.i in anchor_of:
                         return anchor_of[v.head.i]
-                    if v.dep_ in ("xcomp", "advcl") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
+                    if v.dep_ in ("xcomp", "advcl") and v.head.i != v.i and v.head.pos_ in ("VERB", "AUX"):
                         v = v.head
                         continue
                     break
@@ -950,7 +933,7 @@ def _assign_dates(b: _Builder, cands: list[_Cand]) -> None:
             continue
         target = target_of(span)
         if target is None:
-            gov = _verb_of(span.root.head) if span.root.head is not span.root else span.root
+            gov = _verb_of(span.root.head) if span.root.head.i != span.root.i else span.root
             if gov.lemma_ == "be" or gov.dep_ == "ROOT" and gov.pos_ == "AUX":
                 sent = span.sent
                 undated = [c for c in cands if c.date is None and sent.start <= c.anchor.i < sent.end]

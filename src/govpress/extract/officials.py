@@ -181,7 +181,6 @@ class MentionFinder:
 
     def find(self) -> list[Mention]:
         """Every official mention: titled ones first, then bare names."""
-        doc = self.doc
         titles = self._titles()
         self._title_starts = {t.start for t in titles}
         mentions: list[Mention] = []
@@ -204,7 +203,7 @@ class MentionFinder:
         out = []
         for s in spans:
             start, end = s.start, s.end
-            while end > start + 1 and has_flag(doc[end - 1], "GLUE") and not has_flag(doc[end - 1], "PORTFOLIO"):
+            while end > start + 1 and has_flag(doc[end - 1], "GLUE", "LIST_GLUE") and not has_flag(doc[end - 1], "PORTFOLIO"):
                 end -= 1
             while start > 0 and has_flag(doc[start - 1], "TITLE_PREFIX") and doc[start - 1].lower_ != "former":
                 start -= 1
@@ -226,7 +225,6 @@ class MentionFinder:
         role_span = doc[t.start:role_end]
         role = role_span.text
         # qualifier before the title
-        left = t.start
         q = self._country_ending_at(doc[t.start].idx)
         if q and country is None:
             country = q
@@ -236,8 +234,6 @@ class MentionFinder:
             k -= 1
         if k >= 0 and doc[k].lower_ in _GENERIC_DETS:
             return None
-        if meta.get("needs_name") is None and k >= 0 and doc[k].lower_ in {"our", "their", "your"}:
-            pass
         # name after the title
         i = t.end
         if country is None:
@@ -245,12 +241,11 @@ class MentionFinder:
             if c2:
                 country, i = c2, i2
         name_toks, after = self._name_from(i)
-        via_comma = False
         if not name_toks and i < len(doc) and doc[i].text == ",":
             cand, cand_after = self._name_from(i + 1, min_tokens=2)
             if cand and (cand_after >= len(doc) or doc[cand_after].text in {",", ".", ":", ";"} or doc[cand_after].is_space
                          or doc[cand_after].lemma_ in {"say", "said"}):
-                name_toks, after, via_comma = cand, cand_after, True
+                name_toks, after = cand, cand_after
         if name_toks and country is None:
             c3, _ = self._country_after(after)
             if c3:
@@ -573,7 +568,8 @@ def find_officials(rd: ReleaseDoc) -> list[OfficialMention]:
                     country = default
         entities.append((n.name or "", n, country))
     for (role, ctry), u in unnamed.items():
-        country = ctry or role_hints.get(role)
+        default, shared = u.default
+        country = u.explicit_country or (default if default and not shared else None) or ctry or role_hints.get(role)
         entities.append(("", u, country))
 
     out: list[OfficialMention] = []

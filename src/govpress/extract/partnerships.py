@@ -44,6 +44,8 @@ from .events import _np_range, _subject, _verb_of
 __all__ = ["find_partnerships"]
 
 _ANAPHORIC = {"this", "that", "the", "these", "those"}
+_MULTI_PARTY = {"treaty", "agreement", "memorandum", "joint_statement"}
+"""Types that are between parties by nature: named, they count without parties written."""
 _UK_POSS = {"our", "its", "we"}
 
 
@@ -75,11 +77,6 @@ def _counterparts(rd: ReleaseDoc) -> list[str]:
     if not by_sent:
         return []
     return by_sent[min(by_sent)]
-
-
-def _party_text(rd: ReleaseDoc, start: int, end: int, code: str) -> str:
-    text = rd.release.body[start:end]
-    return text
 
 
 def find_partnerships(rd: ReleaseDoc) -> list[Partnership]:
@@ -160,6 +157,12 @@ def _candidate(rd: ReleaseDoc, span: Span, heads: set[int]) -> _Cand | None:
         add(s, e, code)
     explicit_between = False
     with_side = False
+    # "The UK and Ukraine signed a memorandum": the signatories are the parties
+    verb = _verb_of(n)
+    if has_flag(verb, "CREATE_VERB") and _dep(n) == "dobj":
+        for subj in _subject(verb):
+            for s, e, code in rd.countries_in(subj.idx, subj.idx + len(subj.text)):
+                add(s, e, code)
     creator = _trailing_creator(n)
     if creator is not None:
         sub = list(creator.subtree)
@@ -208,6 +211,8 @@ def _candidate(rd: ReleaseDoc, span: Span, heads: set[int]) -> _Cand | None:
     joint = any(has_flag(t, "JOINT") for t in np_toks) or _two_governments(n)
     if meta.get("generic") and not explicit and not _created(n):
         return None  # "a stronger partnership between our two countries": no arrangement named
+    if named and not explicit and not joint and meta.get("partnership_type") not in _MULTI_PARTY:
+        return None  # "the Holiday Activities and Food Programme": a named scheme, not an arrangement
     if joint or (named and not explicit) or (dets & {"our"} and not explicit):
         uk_side = True
         if not explicit:
@@ -289,13 +294,12 @@ def _topic(rd: ReleaseDoc, n: Token, np_toks: Span) -> str | None:
 def _dep(n: Token) -> str:
     """The grammatical role of a phrase, looking through appositions ("The UK–Italy
     Migration Partnership was agreed" parsed as an apposition of "UK")."""
-    while n.dep_ in ("appos", "compound") and n.head is not n:
+    while n.dep_ in ("appos", "compound") and n.head.i != n.i:
         n = n.head
     return n.dep_
 
 
 def _status(rd: ReleaseDoc, n: Token, meta: dict) -> str:
-    doc = rd.doc
     verb = _verb_of(n)
     published = rd.release.published_date
     # created now: "agreed today", "signed ... earlier this week"
@@ -316,14 +320,14 @@ def _status(rd: ReleaseDoc, n: Token, meta: dict) -> str:
             return "proposed"
         if dates:
             return "existing"
-        if v.tag_ in ("VBD", "VBZ") and v is verb:
+        if v.tag_ in ("VBD", "VBZ") and v.i == verb.i:
             return "new"
     if meta.get("status"):
         return meta["status"]
     if any(has_flag(t, "PROSPECTIVE") for t in n.lefts):
         if any(has_flag(a, "PROPOSAL_CUE", "ASKED_FOR") for a in n.ancestors):
             return "proposed"
-    near = [n.head, n.head.head] if n.head is not n else []
+    near = [n.head, n.head.head] if n.head.i != n.i else []
     for a in near:
         if has_flag(a, "PROPOSAL_CUE"):
             return "proposed"
