@@ -134,3 +134,33 @@ def test_cli_build_reports_rejections_and_counts(tmp_path: Path) -> None:
     strict = runner.invoke(cli, ["build", "--releases", str(src), "--out", str(tmp_path / "out"), "--strict", "-q"])
     assert strict.exit_code == 1
     assert "Error: " in strict.output and "(rejected under --strict)" in strict.output
+
+
+def test_an_extraction_failure_rejects_only_that_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from govpress import settings
+
+    build_module = importlib.import_module("govpress.build")  # the module, not the function
+
+    src = _mini_corpus(tmp_path)
+    (src / "long.json").write_text(json.dumps({
+        "release_id": "long", "title": "Long", "published": "2024-05-01", "body": "Word. " * 30,
+    }), encoding="utf-8")
+    (src / "boom.json").write_text(json.dumps({
+        "release_id": "boom", "title": "Boom", "published": "2024-05-01", "body": "This one breaks the extractor.",
+    }), encoding="utf-8")
+    real_extract = build_module.extract
+
+    def fragile(release, nlp=None):  # type: ignore[no-untyped-def]
+        if release.release_id == "boom":
+            raise ValueError("[E088] Text of length 1049996 exceeds maximum of 1000000")
+        return real_extract(release, nlp)
+
+    monkeypatch.setattr(build_module, "extract", fragile)
+    monkeypatch.setattr(settings, "MAX_EXTRACT_CHARS", 100)
+    result = build([src], tmp_path / "out", cache_dir=None, curation_dir=None, jobs=1)
+    reasons = {Path(r.path).name: r.reason for r in result.rejected}
+    assert reasons["boom.json"] == "extraction failed: ValueError: [E088] Text of length 1049996 exceeds maximum of 1000000"
+    assert result.skipped == [("long", "body too long to extract (179 characters; limit 100)")]
+    assert result.counts["releases"] == 2  # good + long: the long one is published, not extracted

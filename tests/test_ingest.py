@@ -124,3 +124,51 @@ def test_find_inputs_is_sorted_and_skips_sidecars() -> None:
 def test_missing_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="no such file or folder"):
         find_inputs([tmp_path / "nope"])
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("[1, 2]", "JSON top level is an array; expected an object (one release per file)"),
+        ("null", "JSON top level is null; expected an object (one release per file)"),
+        (json.dumps({"title": "T", "published": "2024-01-01", "body": "x", "organisations": {"a": 1}}),
+         "organisations must be a name or a list of names, got dict"),
+    ],
+)
+def test_json_of_the_wrong_shape(tmp_path: Path, content: str, reason: str) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(IngestError) as info:
+        read_release(path)
+    assert info.value.reason == reason
+
+
+def test_html_in_a_json_body_becomes_text(tmp_path: Path) -> None:
+    path = tmp_path / "html.json"
+    path.write_text(json.dumps({
+        "title": "T", "published": "2024-01-01",
+        "body": "<p>The Prime Minister met <b>President Biden</b> today.</p><script>alert(1)</script><p>Second&nbsp;paragraph.</p>",
+    }), encoding="utf-8")
+    assert read_release(path).body == "The Prime Minister met President Biden today.\n\nSecond paragraph."
+
+
+def test_unreadable_folders_and_broken_links_are_reported(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "ok.txt").write_text("---\ntitle: T\npublished: 2024-01-01\n---\nBody.", encoding="utf-8")
+    (tmp_path / "gone.json").symlink_to(tmp_path / "missing.json")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "inside.json").write_text("{}", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        problems: list[Rejection] = []
+        files = find_inputs([tmp_path], problems=problems)
+        if os.access(locked, os.R_OK):  # root can read anything: only the link is a problem
+            assert [(Path(p.path).name, p.reason) for p in problems] == [("gone.json", "broken symbolic link")]
+        else:
+            assert sorted((Path(p.path).name, p.reason) for p in problems) == [
+                ("gone.json", "broken symbolic link"), ("locked", "cannot read folder: Permission denied")]
+        assert tmp_path / "ok.txt" in files and tmp_path / "gone.json" not in files
+    finally:
+        locked.chmod(0o755)

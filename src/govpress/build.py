@@ -100,9 +100,17 @@ def _process(task: tuple[str, str, str]) -> tuple[str, Any]:
             release = read_release(path)
         except IngestError as exc:
             return "rejected", exc.reason
-        if _NLP is None and release.language.split("-")[0].lower() == "en":
-            _NLP = load_pipeline()
-        extraction = extract(release, _NLP)
+        if len(release.body) > settings.MAX_EXTRACT_CHARS:
+            extraction = Extraction(release.release_id, skipped_reason=(
+                f"body too long to extract ({len(release.body):,} characters; limit "
+                f"{settings.MAX_EXTRACT_CHARS:,})"))
+        else:
+            try:
+                if _NLP is None and release.language.split("-")[0].lower() == "en":
+                    _NLP = load_pipeline()
+                extraction = extract(release, _NLP)
+            except Exception as exc:  # noqa: BLE001 - one release must not cost the others
+                return "rejected", f"extraction failed: {type(exc).__name__}: {exc}"
         data = {"release": release.to_json(), "extraction": extraction.to_json()}
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
@@ -181,7 +189,8 @@ def build(
     import tempfile
 
     out_dir = Path(out_dir)
-    paths = find_inputs(releases)
+    unreadable: list[Rejection] = []
+    paths = find_inputs(releases, problems=unreadable)
     tmp_cache = None
     if cache_dir is None:
         tmp_cache = tempfile.TemporaryDirectory(prefix="govpress-cache-")
@@ -193,6 +202,12 @@ def build(
     result = BuildResult(descriptor=out_dir / "datapackage.json", counts={})
 
     try:
+        for rej in unreadable:
+            result.rejected.append(rej)
+            if on_rejected:
+                on_rejected(rej)
+            if strict:
+                raise BuildError(f"{rej.path}: {rej.reason} (rejected under --strict)")
         # pass 1: read + extract (cached), collect official mentions
         index = OfficialIndex()
         entries: dict[str, _Entry] = {}

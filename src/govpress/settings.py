@@ -9,6 +9,9 @@ VERSION = "0.1.0"
 EXTRACTOR_VERSION = "1"
 """Bumped whenever extraction output may change; part of the per-release cache key."""
 
+MAX_EXTRACT_CHARS = 100_000
+"""Releases with a longer body are published without extraction (and reported)."""
+
 PACKAGE_NAME = "govpress-releases"
 DEFAULT_RELEASES_DIR = Path("seeds")
 DEFAULT_OUT_DIR = Path(".")

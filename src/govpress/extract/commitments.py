@@ -100,8 +100,24 @@ def _blocked(v: Token, allowed: set[int]) -> bool:
     return False
 
 
+def _descriptive(v: Token) -> bool:
+    """A relative clause that describes what something is or did ("which entered into
+    force in 2023", "when the service launched"), not an action taken now."""
+    if v.dep_ != "relcl":
+        return False
+    return not (_aux(v) & {"will", "shall"})
+
+
+def _decided(v: Token) -> bool:
+    """``v`` is what the subject agreed or decided to do ("agreed to launch", "has decided to deploy")."""
+    return v.dep_ == "xcomp" and v.head.lemma_ in ("agree", "decide") and v.head.pos_ in ("VERB", "AUX")
+
+
 def _status_of(v: Token, meta: dict) -> str | None:
     aux = _aux(v)
+    if _decided(v):
+        head_aux = _aux(v.head)
+        return "pledged" if head_aux & {"will", "shall"} else "announced"
     if aux & {"will", "shall", "'ll"} or _reported(v) and "would" in aux:
         return "pledged"
     if v.dep_ == "xcomp" and has_flag(v.head, "INTENT_VERB"):
@@ -224,6 +240,8 @@ class _Finder:
         v = span[0]
         if v.i in self.consumed or v.pos_ not in ("VERB", "AUX"):
             return None
+        if _descriptive(v) and any(c.lower_ in ("when", "where") for c in v.children):
+            return None  # "2003/04, when the service launched": a past date, not an action
         if _negated(v) or _hypothetical(v):
             return None
         if meta.get("needs_object_type") and not self._has_object(v):
@@ -284,6 +302,8 @@ class _Finder:
             if v.dep_ == "relcl" and v.head.i != v.i:
                 lo = min(lo, v.head.left_edge.i)  # "the support the UK has sent"
         ctype = self.type_of(lo, hi, meta, v)
+        if _decided(v) and v.head.lemma_ == "agree":
+            ctype = "cooperation"  # "agreed to launch a joint taskforce" (annotation guide)
         return _C(ctype, status, lo, hi, v, subj or None, span.id_, (v.i, hi))
 
     def _object_tokens(self, v: Token) -> list[Token]:
@@ -321,6 +341,8 @@ class _Finder:
         v = span[0]
         if v.i in self.consumed or _negated(v) or _hypothetical(v):
             return None
+        if _descriptive(v):
+            return None  # "the Agreement, which entered into force in 2023"
         status = _status_of(v, meta)
         if status is None or _blocked(v, set()):
             return None
@@ -355,7 +377,7 @@ class _Finder:
             return None
         if status == "implemented":
             status = "announced"
-        return _C(self.type_of(lo, hi, meta), status, lo, hi, v, subj, span.id_, (v.i, hi))
+        return _C(self.type_of(lo, hi, meta, v), status, lo, hi, v, subj, span.id_, (v.i, hi))
 
     def _inner_type(self, inner: Token, meta: dict) -> str:
         sub = list(inner.subtree)

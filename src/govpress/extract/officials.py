@@ -51,6 +51,7 @@ _GENERIC_DETS = {"a", "an", "any", "every", "each", "another", "no", "whichever"
 _QUAL_GAP = re.compile(r"^(?:['\u2019]s?)?\s*$")
 _OF_GAP = re.compile(r"^\s*of\s+(?:the\s+)?$")
 _ROLE_STOP = {"the", "of", "for", "and", "to", "&"}
+_PEER_HONORIFICS = {"lord", "baroness", "baron", "lady", "viscount", "earl"}
 
 @dataclass
 class Mention:
@@ -127,6 +128,7 @@ class MentionFinder:
         n = len(doc)
         while i < n and (has_flag(doc[i], "HONORIFIC") or (doc[i].lower_ == "the" and i + 1 < n and has_flag(doc[i + 1], "HONORIFIC"))):
             i += 1
+        peer = i > 0 and doc[i - 1].lower_ in _PEER_HONORIFICS
         toks: list[int] = []
         j = i
         while j < n and len(toks) < 6:
@@ -156,6 +158,12 @@ class MentionFinder:
         # particles cannot end a name
         while toks and has_flag(doc[toks[-1]], "PARTICLE"):
             toks.pop()
+        # a peer's territorial designation: "Lord Offord of Garvel", "Baroness Smith of Basildon"
+        k = toks[-1] + 1 if toks else i
+        if (peer and toks and k + 1 < n and doc[k].lower_ == "of" and doc[k + 1].is_title
+                and not self._country_starting(doc[k + 1]) and not has_flag(doc[k + 1], "NOT_NAME")
+                and (k + 1) not in self.claimed):
+            toks += [k, k + 1]
         if len(toks) < min_tokens:
             return [], i
         end = toks[-1] + 1 if toks else i
@@ -251,15 +259,22 @@ class MentionFinder:
             if c3:
                 country = c3
         # name before the title: "James Brokenshire MP, Secretary of State for ..."
-        if not name_toks and t.start >= 2 and doc[t.start - 1].text == ",":
-            j = t.start - 2
+        end_name: int | None = None
+        if t.start >= 2 and doc[t.start - 1].text == ",":
+            end_name = t.start - 2
+        elif t.start >= 3 and doc[t.start - 1].lower_ == "the" and doc[t.start - 2].text == ",":
+            end_name = t.start - 3  # "Dr Dan Poulter, the Parliamentary Under-Secretary of State..."
+        if not name_toks and end_name is not None:
+            j = end_name
             while j >= 0 and has_flag(doc[j], "HONORIFIC") and doc[j].text.isupper():
                 j -= 1
             end_name = j
             while j >= 0 and self._is_name_token(doc[j]):
                 j -= 1
             cand = [x for x in range(j + 1, end_name + 1)]
-            if len(cand) >= 2 and not any(x in self.claimed for x in cand):
+            before = doc[j] if j >= 0 else None
+            place_like = before is not None and (before.lower_ in {"the", "a", "an"} or before.pos_ == "ADP")
+            if len(cand) >= 2 and not place_like and not any(x in self.claimed for x in cand):
                 name_toks = cand
         # appointment: "X has been reappointed as <title>"
         if not name_toks:

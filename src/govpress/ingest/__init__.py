@@ -50,29 +50,52 @@ def ingest_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def find_inputs(paths: Iterable[str | Path]) -> list[Path]:
+def find_inputs(paths: Iterable[str | Path], problems: list[Rejection] | None = None) -> list[Path]:
     """List the input files under ``paths`` (files or folders), sorted, without duplicates.
 
-    Folders are searched recursively. Hidden files and folders, ``README*`` files
-    and ``*.meta.yaml`` sidecars are skipped.
+    Folders are searched recursively (symbolic links to folders are not followed).
+    Hidden files and folders, ``README*`` files, ``*.meta.yaml`` sidecars and files
+    with other suffixes than :data:`INPUT_SUFFIXES` are skipped.
 
+    Args:
+        paths: files or folders.
+        problems: when given, gets a :class:`Rejection` for each folder that cannot
+            be read and each broken symbolic link (they would otherwise vanish silently).
     Raises:
         IngestError: a path does not exist.
     """
+    import os
+
     found: set[Path] = set()
+
+    def note(path: str | Path, reason: str) -> None:
+        if problems is not None:
+            problems.append(Rejection(str(path), reason))
+
+    def consider(f: Path, rel: Path) -> None:
+        if any(part.startswith(".") for part in rel.parts):
+            return
+        if f.name.upper().startswith("README") or f.name.endswith(SIDECAR_SUFFIX):
+            return
+        if f.suffix.lower() not in INPUT_SUFFIXES:
+            return
+        if f.is_symlink() and not f.exists():
+            note(f, "broken symbolic link")
+            return
+        found.add(f)
+
     for p in paths:
         p = Path(p)
-        if not p.exists():
+        if not p.exists() and not p.is_symlink():
             raise IngestError(p, "no such file or folder")
-        candidates = [p] if p.is_file() else sorted(x for x in p.rglob("*") if x.is_file())
-        for f in candidates:
-            rel = f.relative_to(p) if f != p else Path(f.name)
-            if any(part.startswith(".") for part in rel.parts):
-                continue
-            if f.name.upper().startswith("README") or f.name.endswith(SIDECAR_SUFFIX):
-                continue
-            if f.suffix.lower() in INPUT_SUFFIXES:
-                found.add(f)
+        if not p.is_dir():
+            consider(p, Path(p.name))
+            continue
+        for dirpath, dirnames, filenames in os.walk(p, onerror=lambda e: note(e.filename, f"cannot read folder: {e.strerror}")):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            base = Path(dirpath)
+            for name in sorted(filenames):
+                consider(base / name, (base / name).relative_to(p))
     return sorted(found, key=lambda x: x.as_posix())
 
 

@@ -97,16 +97,35 @@ def _pop(meta: dict[str, Any], key: str) -> Any:
     return None
 
 
-def _as_list(value: Any) -> tuple[str, ...]:
+def _as_list(value: Any, path: Path, field: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        items = [v for v in re.split(r";\s*", value)]
+        items = re.split(r";\s*", value)
     elif isinstance(value, (list, tuple)):
-        items = [v.get("title", "") if isinstance(v, dict) else str(v) for v in value]
+        items = []
+        for v in value:
+            if isinstance(v, dict) and isinstance(v.get("title"), str):
+                items.append(v["title"])  # GOV.UK style {"title": ...}
+            elif isinstance(v, str):
+                items.append(v)
+            else:
+                raise IngestError(path, f"{field} must be a list of names, got an item {v!r}")
     else:
-        items = [str(value)]
-    return tuple(normalise_inline(v) for v in items if str(v).strip())
+        raise IngestError(path, f"{field} must be a name or a list of names, got {type(value).__name__}")
+    return tuple(normalise_inline(v) for v in items if v.strip())
+
+
+_HTML_BODY = re.compile(r"<(?:p|div|br|span|a|b|i|em|strong|ul|ol|li|h[1-6]|table|script|style|blockquote)\b[^>]*>", re.I)
+
+
+def _body_text(body: str) -> str:
+    """Normalise a body; one that holds HTML markup is converted to text first."""
+    if _HTML_BODY.search(body):
+        from .html import html_to_text
+
+        return html_to_text(body)
+    return normalise_body(body)
 
 
 def release_from_record(meta: dict[str, Any], path: Path, body: str | None = None) -> Release:
@@ -130,7 +149,7 @@ def release_from_record(meta: dict[str, Any], path: Path, body: str | None = Non
     if title is None or not normalise_inline(str(title)):
         raise IngestError(path, "no title")
     published = parse_date(_pop(meta, "published"), path)
-    text = normalise_body(body or "")
+    text = _body_text(body or "")
     if not text:
         raise IngestError(path, "empty body")
     release_id = _pop(meta, "release_id")
@@ -146,7 +165,7 @@ def release_from_record(meta: dict[str, Any], path: Path, body: str | None = Non
     url = _pop(meta, "url")
     language = _pop(meta, "language") or "en"
     description = _pop(meta, "description")
-    organisations = _as_list(_pop(meta, "organisations"))
+    organisations = _as_list(_pop(meta, "organisations"), path, "organisations")
     leftover = sorted(k for k in meta if k not in _IGNORED and not str(k).endswith("_note"))
     if leftover:
         log.warning("%s: ignored unknown metadata keys: %s", path, ", ".join(map(str, leftover)))
@@ -200,14 +219,16 @@ def _load_yaml(path: Path, text: str, what: str) -> dict[str, Any]:
 
 def read_json(path: Path, text: str) -> Release | None:
     """Corpus JSON (``../shared/corpus/dev`` shape) or, via :mod:`.govuk`, a Content API item."""
-    if not text.lstrip().startswith("{"):
+    head = text.lstrip()[:1]
+    if head != "{" and not (path.suffix.lower() == ".json" or head == "["):
         return None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise IngestError(path, f"unparseable JSON (line {exc.lineno}): {exc.msg}") from None
     if not isinstance(data, dict):
-        raise IngestError(path, "JSON is not an object")
+        kind = {list: "an array", str: "a string", type(None): "null", bool: "a boolean"}.get(type(data), "a number")
+        raise IngestError(path, f"JSON top level is {kind}; expected an object (one release per file)")
     if "base_path" in data and "details" in data:
         from .govuk import release_from_content_item
 
@@ -231,7 +252,7 @@ def read_front_matter(path: Path, text: str) -> Release | None:
     if fmt == "markdown" or path.suffix.lower() in (".md", ".markdown"):
         from .html import markdown_to_text
 
-        body = markdown_to_text(body)
+        body = markdown_to_text(body)  # raw HTML inside Markdown goes through the same parser
     return release_from_record(meta, path, body=body)
 
 
