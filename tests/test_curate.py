@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def test_apply_set_verified_delete() -> None:
         {"table": "events", "id": "gone/event/9", "verified": True},
     ])
     row = {"event_id": "r/event/1", "start_date": None, "review_status": "machine"}
-    assert cur.apply("events", row) == {"event_id": "r/event/1", "start_date": "2026-06-01", "review_status": "corrected"}
+    assert cur.apply("events", row) == {"event_id": "r/event/1", "start_date": date(2026, 6, 1), "review_status": "corrected"}
     assert cur.apply("events", {"event_id": "r/event/2", "review_status": "machine"})["review_status"] == "verified"
     assert cur.apply("events", {"event_id": "r/event/3", "review_status": "machine"}) is None
     # link rows of a deleted event go with it
@@ -60,3 +61,29 @@ def test_correction_survives_rebuilds(tmp_path: Path) -> None:
         result = build([src], tmp_path / "out", cache_dir=tmp_path / "cache", curation_dir=cur, jobs=1)
         assert _rows(tmp_path / "out" / "data" / "releases.csv")[0]["title"] == "Corrected title"
         assert result.unused_curation == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("event_type", "party", "'party' is not one of meeting, visit, summit"),
+        ("start_date", "next June", "'next June' is not an ISO date (YYYY-MM-DD)"),
+        ("char_start", "12", "'12' is not a whole number"),
+    ],
+)
+def test_curated_values_are_checked_at_build_time(field: str, value: str, message: str) -> None:
+    cur = Curation([{"table": "events", "id": "r/event/1", "set": {field: value}, "_file": "curation/x.yaml"}])
+    row = {"event_id": "r/event/1", "event_type": "meeting", "start_date": None, "char_start": 0, "review_status": "machine"}
+    with pytest.raises(CurationError, match=r"curation/x.yaml: events r/event/1: " + field + ": " + message.replace("(", r"\(").replace(")", r"\)")):
+        cur.apply("events", row)
+
+
+def test_enums_in_models_match_the_table_schemas() -> None:
+    from govpress.models import FIELD_ENUMS
+    from govpress.package import load_schema
+
+    declared = {(t, f["name"]): tuple(f["constraints"]["enum"])
+                for t in ("releases", "events", "event_participants", "commitments", "partnerships")
+                for f in load_schema(t)["fields"] if "enum" in f.get("constraints", {})
+                and f["name"] not in ("method", "review_status")}
+    assert declared == FIELD_ENUMS

@@ -27,6 +27,7 @@ __all__ = [
     "PRECISIONS",
     "METHODS",
     "REVIEW_STATUSES",
+    "FIELD_ENUMS",
     "Release",
     "Span",
     "DateValue",
@@ -60,6 +61,22 @@ PARTNERSHIP_STATUSES = ("existing", "new", "proposed")
 PRECISIONS = ("day", "week", "month", "season", "quarter", "year")
 METHODS = ("rules", "model", "curated")
 REVIEW_STATUSES = ("machine", "verified", "corrected")
+
+FIELD_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("releases", "document_type"): DOCUMENT_TYPES,
+    ("events", "event_type"): EVENT_TYPES,
+    ("events", "date_precision"): PRECISIONS,
+    ("events", "timing"): ("before", "same_day", "after"),
+    ("event_participants", "participant_role"): PARTICIPANT_ROLES,
+    ("commitments", "commitment_type"): COMMITMENT_TYPES,
+    ("commitments", "status"): COMMITMENT_STATUSES,
+    ("commitments", "due_precision"): PRECISIONS,
+    ("partnerships", "partnership_type"): PARTNERSHIP_TYPES,
+    ("partnerships", "status"): PARTNERSHIP_STATUSES,
+    ("partnerships", "start_precision"): PRECISIONS,
+}
+"""The enumerated fields of the package: ``(table, field)`` → allowed values (also
+declared as ``enum`` constraints in the Table Schemas; a test keeps the two equal)."""
 
 
 def slugify(text: str) -> str:

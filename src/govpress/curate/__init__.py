@@ -27,6 +27,7 @@ from typing import Any, Iterable
 import yaml
 
 from ..errors import GovpressError
+from ..models import FIELD_ENUMS, METHODS, REVIEW_STATUSES
 from ..settings import TABLES
 
 __all__ = ["Curation", "load_curation", "PRIMARY_KEYS", "CurationError"]
@@ -81,7 +82,7 @@ class Curation:
             unknown = set(entry["set"]) - set(row)
             if unknown:
                 raise CurationError(f"{entry.get('_file')}: {table} {key[1]}: unknown field(s) {sorted(unknown)}")
-            row.update(entry["set"])
+            row.update({k: _checked(entry, table, k, v) for k, v in entry["set"].items()})
             if "review_status" in row:
                 row["review_status"] = "corrected"
         elif entry.get("verified") and "review_status" in row:
@@ -91,6 +92,29 @@ class Curation:
     def unused(self) -> list[str]:
         """Entries whose record no longer exists (``table id``), for the build report."""
         return [f"{t} {i}" for (t, i) in sorted(self.entries) if (t, i) not in self.used]
+
+
+_DATE_FIELDS = {"published_date", "start_date", "end_date", "due_date", "first_mentioned", "withdrawn_date"}
+
+
+def _checked(entry: dict[str, Any], table: str, field: str, value: Any) -> Any:
+    """A curated value, checked like the schema would: enums, dates, offsets."""
+    where = f"{entry.get('_file')}: {table} {entry['id']}: {field}"
+    if value is None:
+        return None
+    allowed = FIELD_ENUMS.get((table, field)) or {"method": METHODS, "review_status": REVIEW_STATUSES}.get(field)
+    if allowed and value not in allowed:
+        raise CurationError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+    if field in _DATE_FIELDS:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise CurationError(f"{where}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+    if field in ("char_start", "char_end", "word_count", "mention_count") and not isinstance(value, int):
+        raise CurationError(f"{where}: {value!r} is not a whole number")
+    return value
 
 
 def load_curation(directory: Path | None) -> Curation:

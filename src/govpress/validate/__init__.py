@@ -38,7 +38,7 @@ from .checks import domain_problems
 from .package import load_package, resolve_descriptor
 from .parity import parquet_problems, sqlite_problems
 from .problems import ERROR, PROBLEM_TYPES, WARNING, Problem, Report
-from .schema import descriptor_problems, file_problems, frictionless_problems
+from .schema import csv_format_problems, descriptor_problems, file_problems, frictionless_problems
 
 __all__ = ["validate_package", "Report", "Problem", "PROBLEM_TYPES", "ERROR", "WARNING", "MAX_PER_KIND"]
 
@@ -89,6 +89,7 @@ def validate_package(descriptor: str | Path = "datapackage.json", *, parity: boo
     found: list[Problem] = []
     found += descriptor_problems(view)
     found += file_problems(view)
+    found += csv_format_problems(view)
     found += frictionless_problems(view)
     domain, stats = domain_problems(view)
     found += domain

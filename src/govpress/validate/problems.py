@@ -39,6 +39,7 @@ PROBLEM_TYPES: dict[str, str] = {
     "foreign-key": "Dangling foreign key",
     "unique-error": "Duplicate unique value",
     "encoding-error": "Encoding error",
+    "csv-format": "CSV file breaks the package's dialect",
     "byte-count": "File size differs from the descriptor",
     "hash-count": "File hash differs from the descriptor",
     "source-error": "Source error",

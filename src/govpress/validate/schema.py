@@ -121,6 +121,57 @@ def file_problems(view: PackageView) -> list[Problem]:
     return problems
 
 
+def csv_format_problems(view: PackageView) -> list[Problem]:
+    """Check each CSV file against the package's CSV dialect, which frictionless accepts loosely.
+
+    The data model says UTF-8 without a byte-order mark, ``\\n`` line ends and (as
+    every text the package holds) Unicode NFC. Problems: ``csv-format`` (BOM, a
+    carriage return) and ``encoding-error`` (bytes that are not UTF-8, with the
+    offset), each naming the resource and, where known, the line.
+    """
+    import codecs
+    import unicodedata
+
+    problems: list[Problem] = []
+    for tv in view.tables.values():
+        res = tv.csv
+        path = tv.path("csv") if res else None
+        if not res or path is None or not path.is_file():
+            continue
+        name = res.get("name")
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        line, offset, pending, reported = 1, 0, "", set()
+        with path.open("rb") as f:
+            head = f.read(3)
+            if head == b"\xef\xbb\xbf":
+                problems.append(Problem("csv-format", "the file starts with a byte-order mark (BOM); the package's CSV has none",
+                                        resource=name, row=1, layer="schema"))
+            f.seek(0)
+            for chunk in iter(lambda: f.read(1 << 16), b""):
+                if b"\r" in chunk and "cr" not in reported:
+                    reported.add("cr")
+                    at = line + chunk[: chunk.index(b"\r")].count(b"\n")
+                    problems.append(Problem("csv-format", "carriage return found: lines must end with \\n, not \\r\\n",
+                                            resource=name, row=at, layer="schema"))
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    problems.append(Problem("encoding-error", f"not UTF-8 at byte {offset + exc.start}",
+                                            resource=name, row=line + chunk[: exc.start].count(b"\n"), layer="schema"))
+                    break
+                offset += len(chunk)
+                text = pending + text
+                lines = text.split("\n")
+                pending = lines.pop()
+                for i, part in enumerate(lines):
+                    if "nfc" not in reported and not unicodedata.is_normalized("NFC", part):
+                        reported.add("nfc")
+                        problems.append(Problem("csv-format", "text is not Unicode NFC (e.g. a decomposed accent)",
+                                                resource=name, row=line + i, layer="schema"))
+                line += len(lines)
+    return problems
+
+
 def _declared_schema(table: str, parquet: bool) -> dict[str, Any]:
     from ..package import load_schema, parquet_name
 
