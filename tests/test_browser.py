@@ -192,6 +192,8 @@ def test_download_events_csv_and_read_it_back(walk: Walk, built_package: Path) -
     walk.shot("after-csv-download")
     download = info.value
     assert download.suggested_filename == "events.csv"
+    parquet = page.request.get("/downloads/data/events.parquet")
+    assert parquet.headers["content-type"] == "application/vnd.apache.parquet"
     data = Path(download.path()).read_bytes()
     assert data == (built_package / "data" / "events.csv").read_bytes()
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
@@ -201,7 +203,9 @@ def test_download_events_csv_and_read_it_back(walk: Walk, built_package: Path) -
 
 
 def test_events_calendar_feed(walk: Walk) -> None:
-    from ics import Calendar
+    from datetime import date
+
+    from icalendar import Calendar
 
     page = walk.page
     page.goto("/")
@@ -209,10 +213,12 @@ def test_events_calendar_feed(walk: Walk) -> None:
     assert href == "/govpress/events_calendar.ics"
     response = page.request.get(href)
     assert response.ok and response.headers["content-type"].startswith("text/calendar")
-    calendar = Calendar(response.text())
-    visit = next(e for e in calendar.events if e.uid == f"{FOUNDING}/event/1@govpress")
-    assert visit.name == "Visit in Brussels, 2025-12-10"
-    assert visit.begin.format("YYYY-MM-DD") == "2025-12-10"
+    events = {str(e["UID"]): e for e in Calendar.from_ical(response.body()).walk("VEVENT")}
+    visit = events[f"{FOUNDING}/event/1@govpress"]
+    assert str(visit["SUMMARY"]) == "Visit in Brussels, 2025-12-10"
+    assert (visit.decoded("DTSTART"), visit.decoded("DTEND")) == (date(2025, 12, 10), date(2025, 12, 11))  # all day
+    [summit] = [e for e in events.values() if str(e["SUMMARY"]) == "Illicit Finance Summit (date: month)"]
+    assert (summit.decoded("DTSTART"), summit.decoded("DTEND")) == (date(2026, 6, 1), date(2026, 7, 1))
     page.goto("/govpress/events_calendar")
     walk.shot("events-calendar-query")
     assert page.get_by_role("link", name="ics").is_visible()

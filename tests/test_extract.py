@@ -253,3 +253,20 @@ def test_fingerprint_changes_when_a_rule_changes(tmp_path: Path, monkeypatch: py
         extract_mod.pipeline_fingerprint.cache_clear()
     assert same == before
     assert changed != before
+
+
+def test_release_doc_lookups_agree_with_a_plain_scan(nlp):
+    # the indexed lookups (bisect over offsets) must give what a full scan gives
+    body = ("The UK and France signed a treaty in Paris on 3 March 2025. Belgium's Foreign Minister met "
+            "the US Secretary of State in Brussels on 4 March.\n\nGermany pledged £10 million on 5 March.")
+    rd = ReleaseDoc.build(Release(release_id="x", title="t", published_date=date(2025, 3, 6), body=body), nlp)
+    assert [c[2] for c in rd.countries] == ["GB", "FR", "BE", "US", "DE"]  # names, not cities
+    for start, end in [(0, len(body)), (0, 60), (26, 59), (60, 140), (141, len(body))]:
+        assert rd.dates_in(start, end) == [d for d in rd.dates if d[0] >= start and d[1] <= end and d[2].start]
+        assert rd.countries_in(start, end) == [c for c in rd.countries if c[0] >= start and c[1] <= end]
+        assert rd.money_in(start, end) == [m for m in rd.money if m[0] >= start and m[1] <= end]
+    for tok in rd.doc:
+        assert rd.country_of_token(tok) == next((c for s, e, c in rd.countries if s <= tok.idx < e), None)
+    events = rd.spans("events", "EVENT")
+    assert rd.spans_within("events", "EVENT", 0, len(rd.doc)) == events
+    assert rd.spans_overlapping("events", "EVENT", 0, 12) == [s for s in events if s.start < 12 and s.end > 0]

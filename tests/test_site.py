@@ -38,6 +38,9 @@ class Client:
     def get(self, path: str) -> Any:
         return asyncio.run(self.ds.client.get(path))
 
+    def request(self, method: str, path: str) -> Any:
+        return asyncio.run(self.ds.client.request(method, path))
+
     def json(self, path: str) -> Any:
         response = self.get(path)
         assert response.status_code == 200, (path, response.status_code, response.text[:500])
@@ -128,9 +131,12 @@ def test_homepage_links_every_download(client: Client, built_package: Path) -> N
     expected = {"/downloads/datapackage.json", "/downloads/govpress-releases-1.0.0.zip"} | {
         f"/downloads/{r['path']}" for r in descriptor["resources"]}
     assert set(links) == expected
+    types = {".csv": "text/csv; charset=utf-8", ".parquet": "application/vnd.apache.parquet",
+             ".zip": "application/zip", ".json": "application/json"}
     for link in links:
         response = client.get(link)
         assert response.status_code == 200, link
+        assert response.headers["content-type"] == types[Path(link).suffix], link
         if link.endswith(".zip"):
             with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
                 assert zf.read("govpress-releases-1.0.0/data/events.csv") == (built_package / "data/events.csv").read_bytes()
@@ -140,20 +146,49 @@ def test_homepage_links_every_download(client: Client, built_package: Path) -> N
     assert parquet.num_rows == len(_csv(built_package / "data/officials.csv"))
 
 
-@pytest.mark.filterwarnings(r"ignore:Behaviour of str\(Component\):FutureWarning")  # inside datasette-ics
-def test_events_calendar_is_icalendar(client: Client, built_package: Path) -> None:
-    from ics import Calendar
+def test_events_calendar_is_rfc5545(client: Client, built_package: Path) -> None:
+    from icalendar import Calendar
 
     response = client.get("/govpress/events_calendar.ics")
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
-    calendar = Calendar(response.text)
-    dated = [r for r in _csv(built_package / "data/events.csv") if r["date_precision"] == "day"]
-    assert len(calendar.events) == len(dated)
-    assert {e.uid for e in calendar.events} == {f"{r['event_id']}@govpress" for r in dated}
-    visit = next(e for e in calendar.events if e.uid == f"{FOUNDING}/event/1@govpress")
-    assert visit.name == "Visit in Brussels, 2025-12-10"
-    assert visit.begin.format("YYYY-MM-DD") == "2025-12-10" and visit.end.format("YYYY-MM-DD") == "2025-12-11"
-    assert "Foreign Secretary travels to Brussels today" in visit.description
+    assert response.status_code == 200 and response.headers["content-type"] == "text/calendar; charset=utf-8"
+    raw = response.content
+    assert client.get("/govpress/events_calendar.ics").content == raw  # no wall clock in it
+    # CRLF line ends, folded at 75 octets (the UTF-8 bytes, not characters), no time zone
+    assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
+    lines = raw.split(b"\r\n")[:-1]
+    assert max(len(line) for line in lines) <= 75
+    assert any(len(line) > len(line.decode("utf-8")) for line in lines if line.startswith(b" "))  # a folded non-ASCII line
+    assert b"TZID" not in raw and b"T000000\r\n" not in raw
+    calendar = Calendar.from_ical(raw)
+    assert (str(calendar["VERSION"]), str(calendar["PRODID"])) == ("2.0", "-//govpress//Datasette events calendar//EN")
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    dated = [r for r in _csv(built_package / "data/events.csv") if r["start_date"]]
+    assert set(events) == {f"{r['event_id']}@govpress" for r in dated}
+    for event in events.values():
+        assert event.get("DTSTAMP") and event["DTSTART"].params["VALUE"] == "DATE" == event["DTEND"].params["VALUE"]
+        assert event.decoded("DTEND") > event.decoded("DTSTART")
+
+    def fields(e: Any) -> tuple:
+        return (str(e["SUMMARY"]), e.decoded("DTSTART").isoformat(), e.decoded("DTEND").isoformat(),
+                e.decoded("DTSTAMP").isoformat(), str(e.get("LOCATION", "")), str(e["URL"]))
+
+    def founding(summary: str) -> Any:
+        [e] = [e for uid, e in events.items() if uid.startswith(f"{FOUNDING}/") and str(e["SUMMARY"]) == summary]
+        return e
+
+    url = "https://www.parliamenttoday.com/free/viewnews.html?id=170478"
+    # a one-day event ends (exclusively) the next day; "next June" spans June; "Spring 2026" March to May
+    assert fields(events[f"{FOUNDING}/event/1@govpress"]) == (
+        "Visit in Brussels, 2025-12-10", "2025-12-10", "2025-12-11", "2025-12-10T00:00:00+00:00", "Brussels", url)
+    assert fields(founding("Illicit Finance Summit (date: month)")) == (
+        "Illicit Finance Summit (date: month)", "2026-06-01", "2026-07-01", "2025-12-10T00:00:00+00:00",
+        "Lancaster House, London", url)
+    assert fields(founding("Meeting, spring 2026 (date: season)"))[1:3] == ("2026-03-01", "2026-06-01")
+    visit = events[f"{FOUNDING}/event/1@govpress"]
+    assert str(visit["DESCRIPTION"]).startswith("Foreign Secretary travels to Brussels today")
+    assert str(visit["DESCRIPTION"]).endswith("\n\nDate as written: today\nSource: " + FOUNDING_TITLE + " (2025-12-10)")
+    assert b"BEGIN:VEVENT\r\nSUMMARY:Visit in Brussels\\, 2025-12-10\r\nDTSTART;VALUE=DATE:20251210\r\n" \
+           b"DTEND;VALUE=DATE:20251211\r\nDTSTAMP:20251210T000000Z\r\n" in raw
 
 
 def test_releases_feed_is_atom(client: Client, built_package: Path) -> None:
@@ -167,6 +202,44 @@ def test_releases_feed_is_atom(client: Client, built_package: Path) -> None:
     assert newest.findtext(f"{ATOM}updated") == "2025-12-10T00:00:00+00:00"
     assert newest.find(f"{ATOM}link").get("href") == "https://www.parliamenttoday.com/free/viewnews.html?id=170478"
     assert "Maxime Prévot" in newest.findtext(f"{ATOM}content")
+
+
+def test_releases_feed_links_a_release_without_url_to_its_page(built_package: Path, tmp_path: Path) -> None:
+    """A release with no url (optional: a Markdown release may have none) gets its row page as the link."""
+    releases = [r for r in pq.read_table(built_package / "data/releases.parquet").to_pylist()
+                if r["release_id"] in (FOUNDING, "pm-call-with-president-zelenskyy-22-may-2022")]
+    releases[0]["url"] = None
+    releases[1]["organisations"] = None
+    with PackageWriter(tmp_path / "package") as pkg:
+        for release in releases:
+            pkg.write("releases", release)
+    ds = Client(make_datasette(SiteFiles(publish(tmp_path / "package", tmp_path / "mine.db", validate=False))))
+    response = ds.get("/mine/releases_feed.atom")
+    assert response.status_code == 200, response.text[:300]
+    entries = ET.fromstring(response.content).findall(f"{ATOM}entry")
+    links = {e.findtext(f"{ATOM}title"): e.find(f"{ATOM}link").get("href") for e in entries}
+    nourl = releases[0]["title"]
+    assert links[nourl] == f"http://localhost/mine/releases/{releases[0]['release_id']}"
+    assert links[releases[1]["title"]] == releases[1]["url"]
+    assert ds.get(links[nourl].removeprefix("http://localhost")).status_code == 200  # the link is a real page
+    assert ds.get("/mine/events_calendar.ics").status_code == 200  # no events: an empty calendar, not an error
+
+
+def test_client_errors_are_not_server_errors(client: Client) -> None:
+    response = client.get("/govpress/officials?_sort=nonexistent")
+    assert response.status_code == 400 and "Cannot sort table by nonexistent" in response.text
+    response = client.get("/govpress/officials.json?_sort_desc=nonexistent")
+    assert response.status_code == 400
+    assert response.json() == {"ok": False, "error": "Cannot sort table by nonexistent", "status": 400, "title": None}
+    assert client.get("/govpress/officials.json?_sort=label").status_code == 200  # a real column still sorts
+    # read-only: a write is refused before Datasette sees it (0.65 has no /-/insert; POST to a table was a 500)
+    for path in ("/govpress/officials/-/insert", "/govpress/officials", "/govpress/official"):
+        response = client.request("POST", path)
+        assert (response.status_code, response.headers["allow"]) == (405, "GET, HEAD, OPTIONS"), path
+    # a URL no route matches is a 404 (Datasette 0.65.5's own handler crashed on it with rich installed)
+    response = client.get("/govpress/officials/-/insert")
+    assert response.status_code == 404 and "<title>Error 404</title>" in response.text
+    assert client.get("/govpress/officials/-/insert.json").json()["status"] == 404
 
 
 def test_every_canned_query_runs(client: Client) -> None:
@@ -205,7 +278,7 @@ def test_served_immutable_read_only_and_limited(client: Client, site: SiteFiles)
     assert response.status_code == 400
     assert sqlite3.connect(site.db).execute("select count(*) from releases").fetchone()[0] == before
     plugins = {p["name"] for p in client.json("/-/plugins.json")}
-    assert {"datasette-ics", "datasette-atom", "govpress_site.py"} <= plugins
+    assert {"datasette-atom", "govpress_site.py"} <= plugins
 
 
 def test_serve_arguments(site: SiteFiles) -> None:
@@ -225,5 +298,5 @@ def test_publishing_docs_use_the_same_settings() -> None:
     for key, value in datasette_settings().items():
         assert f"--setting {key} {value}" in docs, key
     for flag in ("-i", "--inspect-file", "--static downloads:", "--template-dir", "--plugins-dir",
-                 "--install datasette-ics", "--install datasette-atom"):
+                 "--install icalendar", "--install datasette-atom"):
         assert flag in docs, flag

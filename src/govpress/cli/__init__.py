@@ -25,6 +25,22 @@ def cli() -> None:
     Example:
         govpress build && govpress validate && govpress serve
     """
+    _log_to_stderr()
+
+
+def _log_to_stderr() -> None:
+    """Show govpress' log warnings (e.g. an unknown document_type) as ``warning: ...`` lines."""
+    import logging
+
+    logger = logging.getLogger("govpress")
+    if not any(getattr(h, "_govpress", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler._govpress = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logging.addLevelName(logging.WARNING, "warning")
+        logging.addLevelName(logging.ERROR, "error")
 
 
 for _name in COMMAND_MODULES:

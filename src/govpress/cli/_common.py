@@ -4,18 +4,38 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import click
 
 from ..errors import GovpressError
 
-__all__ = ["quiet_option", "progress_bar", "translate_errors", "echo"]
+__all__ = ["quiet_option", "assertions_option", "progress_bar", "translate_errors", "echo"]
 
 
 def quiet_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``-q/--quiet``: no progress bars and no summary, only errors."""
     return click.option("-q", "--quiet", is_flag=True, help="Show no progress and no summary; errors only.")(func)
+
+
+def _assertions_value(ctx: click.Context, param: click.Parameter, value: str | None) -> bool | Path:
+    if value is None:
+        return True
+    if value.lower() == "none":
+        return False
+    return Path(value)
+
+
+def assertions_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--assertions PATH|none``: the dataset assertions file (default: the shipped one, tuned for seeds/);
+    ``none`` skips them. Gives ``assertions``: ``True``, ``False`` or a ``Path``, as ``validate_package`` takes it."""
+    return click.option(
+        "--assertions", "assertions", default=None, metavar="PATH|none", callback=_assertions_value,
+        help="Dataset assertions the package must pass (default: the shipped ones, tuned for seeds/: "
+             "at least 30 releases...); a YAML file of your own, or 'none' to skip them. "
+             "The Table Schema and domain checks always run.",
+    )(func)
 
 
 def translate_errors(func: Callable[..., Any]) -> Callable[..., Any]:

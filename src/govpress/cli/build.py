@@ -43,11 +43,14 @@ def command(releases: tuple[Path, ...], out_dir: Path, cache_dir: Path, curation
     def report(rej: object) -> None:
         click.echo(f"rejected: {rej}", err=True)
 
-    with progress_bar(quiet) as progress:
-        result = build(
-            releases or (settings.DEFAULT_RELEASES_DIR,), out_dir, cache_dir=cache_dir,
-            curation_dir=curation_dir, strict=strict, jobs=jobs, progress=progress, on_rejected=report,
-        )
+    try:
+        with progress_bar(quiet) as progress:
+            result = build(
+                releases or (settings.DEFAULT_RELEASES_DIR,), out_dir, cache_dir=cache_dir,
+                curation_dir=curation_dir, strict=strict, jobs=jobs, progress=progress, on_rejected=report,
+            )
+    except KeyboardInterrupt:
+        raise click.ClickException("interrupted: nothing was written; the previous package is untouched") from None
     echo(f"Built {result.descriptor}: {result.extracted} release(s) extracted, {result.cached} from cache, {len(result.rejected)} rejected.", quiet)
     for table, n in result.counts.items():
         echo(f"  {table:<20} {n:>7} rows", quiet)

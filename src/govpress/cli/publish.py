@@ -7,16 +7,17 @@ import click
 
 from .. import settings
 from ..publish import SiteFiles, publish
-from ._common import echo, quiet_option, translate_errors
+from ._common import assertions_option, echo, quiet_option, translate_errors
 
 
 @click.command(name="publish")
 @click.argument("descriptor", required=False, default="datapackage.json", type=click.Path(path_type=Path))
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=settings.DEFAULT_DB_PATH,
               show_default=True, help="SQLite database to write; the site files are written beside it.")
+@assertions_option
 @quiet_option
 @translate_errors
-def command(descriptor: Path, db_path: Path, quiet: bool) -> None:
+def command(descriptor: Path, db_path: Path, assertions: bool | Path, quiet: bool) -> None:
     """Build the SQLite database and Datasette site files from a valid data package.
 
     Refuses an invalid package (see govpress validate). Writes, atomically:
@@ -24,11 +25,16 @@ def command(descriptor: Path, db_path: Path, quiet: bool) -> None:
     (generated from datapackage.json), NAME.inspect.json and NAME-downloads/ (the
     package files and a zip of them) beside it. Serve them with govpress serve.
 
+    The shipped dataset assertions (row counts and the like) are tuned for seeds/;
+    a package of your own releases (govpress fetch, then govpress build) passes
+    --assertions none or a file of its own. The schema and domain checks always run.
+
     \b
     Example:
         govpress publish
         govpress publish build/datapackage.json --db build/govpress.db
+        govpress publish mine/datapackage.json --db mine/govpress.db --assertions none
     """
-    db = publish(descriptor, db_path)
+    db = publish(descriptor, db_path, assertions=assertions)
     site = SiteFiles(db)
     echo(f"Published {db} with {site.metadata.name}, {site.inspect.name} and {site.downloads.name}/.", quiet)

@@ -7,7 +7,7 @@ import click
 
 from .. import settings
 from ..publish import serve
-from ._common import translate_errors
+from ._common import assertions_option, translate_errors
 
 
 @click.command(name="serve")
@@ -18,16 +18,20 @@ from ._common import translate_errors
               help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; the default serves this machine only (use 0.0.0.0 to expose it).")
+@assertions_option
 @translate_errors
-def command(descriptor: Path, db_path: Path, port: int, host: str) -> None:
+def command(descriptor: Path, db_path: Path, port: int, host: str, assertions: bool | Path) -> None:
     """Serve the package with Datasette (immutable, read-only), publishing it first if needed.
 
     Runs Datasette with the site's metadata, inspect file, settings (query time
     limit, row limit), templates, plugins and the /downloads/ mount, until Ctrl-C.
+    Publishing validates the package as govpress publish does; --assertions none
+    serves a package of your own releases that the seeds/ assertions would refuse.
 
     \b
     Example:
         govpress serve
         govpress serve build/datapackage.json --db build/govpress.db --port 8002
+        govpress serve mine/datapackage.json --db mine/govpress.db --assertions none
     """
-    serve(descriptor, db_path, host=host, port=port)
+    serve(descriptor, db_path, host=host, port=port, assertions=assertions)

@@ -24,6 +24,7 @@ from typing import Any, Iterable
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
+from spacy.attrs import SENT_START
 from spacy.util import registry
 
 __all__ = ["RULES_DIR", "read_patterns", "RulesComponent", "FlagsComponent", "set_sentence_starts"]
@@ -164,23 +165,28 @@ def set_sentence_starts(doc: Doc) -> Doc:
       sentence it closes.
     """
     n = len(doc)
-    for i, tok in enumerate(doc):
-        if i == 0:
-            continue
+    if n == 0:
+        return doc
+    # Work on an array and write it back once: the ``Token.is_sent_start`` setter
+    # checks the whole document for a parse on every call (quadratic on long bodies).
+    starts = doc.to_array([SENT_START]).astype("int64")
+    for i in range(1, n):
+        tok = doc[i]
         prev = doc[i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_:
             if not tok.is_space:
-                tok.is_sent_start = True
+                starts[i] = 1
             continue
         if tok.is_space:
             continue
         if not _may_start(doc, i):
-            tok.is_sent_start = False
+            starts[i] = -1
             continue
         if tok.text in _QUOTES_OPEN and tok.is_quote and prev.text in {".", "!", "?", ".\u201d"}:
             if i + 1 < n and not doc[i + 1].is_space and prev.whitespace_:
-                tok.is_sent_start = True
-                doc[i + 1].is_sent_start = False
+                starts[i] = 1
+                starts[i + 1] = -1
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 

@@ -9,6 +9,7 @@ helpers the builders share: the clause around a token, the evidence
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -48,6 +49,9 @@ class ReleaseDoc:
     official_country: dict[str, str | None] = field(default_factory=dict)
     official_label: dict[str, str] = field(default_factory=dict)
     """Official key → its name, or its role for an unnamed office-holder."""
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    """Lookup indexes built on first use (the doc and the mention lists do not change
+    after :meth:`build`), so that the builders' per-token lookups stay logarithmic."""
 
     @classmethod
     def build(cls, release: Release, nlp: Language) -> "ReleaseDoc":
@@ -67,20 +71,60 @@ class ReleaseDoc:
 
     def meta(self, span: Span) -> dict[str, Any]:
         """Metadata of the pattern that produced ``span`` (its JSONL line minus ``pattern``)."""
+        key = ("meta", span.id_)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        found: dict[str, Any] = {}
         for name in self.nlp.pipe_names:
             pipe = self.nlp.get_pipe(name)
             getter = getattr(pipe, "meta", None)
             if getter is not None and callable(getter):
                 m = getter(span.id_)
                 if m:
-                    return m
-        return {}
+                    found = m
+                    break
+        self._cache[key] = found
+        return found
 
     def spans(self, key: str, label: str | None = None) -> list[Span]:
-        """The matches of one rule component (``doc.spans[key]``), optionally of one label."""
-        if key not in self.doc.spans:
-            return []
-        return [s for s in self.doc.spans[key] if label is None or s.label_ == label]
+        """The matches of one rule component (``doc.spans[key]``), optionally of one label.
+
+        The list is shared between calls: do not modify it."""
+        ck = ("spans", key, label)
+        hit = self._cache.get(ck)
+        if hit is None:
+            hit = [] if key not in self.doc.spans else [
+                s for s in self.doc.spans[key] if label is None or s.label_ == label]
+            self._cache[ck] = hit
+        return hit
+
+    def spans_overlapping(self, key: str, label: str | None, start: int, end: int) -> list[Span]:
+        """Spans of :meth:`spans` that share a token with ``[start, end)``, in group order."""
+        idx = self._span_index(key, label)
+        starts, maxlen, ordered = idx
+        hi = bisect.bisect_left(starts, end)
+        lo = bisect.bisect_left(starts, start - maxlen)
+        hits = [ordered[j] for j in range(lo, hi) if ordered[j][1].end > start]
+        return [s for _, s in sorted(hits, key=lambda t: t[0])]
+
+    def spans_within(self, key: str, label: str | None, start: int, end: int) -> list[Span]:
+        """Spans of :meth:`spans` wholly inside ``[start, end)``, in group order."""
+        starts, _, ordered = self._span_index(key, label)
+        lo = bisect.bisect_left(starts, start)
+        hi = bisect.bisect_left(starts, end)
+        hits = [ordered[j] for j in range(lo, hi) if ordered[j][1].end <= end]
+        return [s for _, s in sorted(hits, key=lambda t: t[0])]
+
+    def _span_index(self, key: str, label: str | None) -> tuple[list[int], int, list[tuple[int, Span]]]:
+        ck = ("spanidx", key, label)
+        hit = self._cache.get(ck)
+        if hit is None:
+            spans = self.spans(key, label)
+            ordered = sorted(enumerate(spans), key=lambda t: (t[1].start, t[0]))
+            hit = ([s.start for _, s in ordered], max((s.end - s.start for s in spans), default=0), ordered)
+            self._cache[ck] = hit
+        return hit
 
     # --- offsets ----------------------------------------------------------------------
 
@@ -97,22 +141,41 @@ class ReleaseDoc:
         toks = sorted(tokens, key=lambda t: t.i)
         return self.evidence(toks[0].idx, toks[-1].idx + len(toks[-1]))
 
+    def _in(self, name: str, items: list, start: int, end: int) -> list:
+        """Items ``(s, e, ...)`` of a list sorted by ``(s, e)`` with ``start <= s`` and ``e <= end``."""
+        ck = ("starts", name)
+        starts = self._cache.get(ck)
+        if starts is None:
+            starts = self._cache[ck] = [it[0] for it in items]
+        lo = bisect.bisect_left(starts, start)
+        hi = bisect.bisect_right(starts, end)
+        return [it for it in items[lo:hi] if it[1] <= end]
+
     def dates_in(self, start: int, end: int) -> list[tuple[int, int, DateValue]]:
         """Resolved dates wholly inside body characters ``[start, end)``."""
-        return [d for d in self.dates if d[0] >= start and d[1] <= end and d[2].start is not None]
+        return [d for d in self._in("dates", self.dates, start, end) if d[2].start is not None]
 
     def money_in(self, start: int, end: int) -> list[tuple[int, int, Money]]:
         """Money mentions wholly inside body characters ``[start, end)``."""
-        return [m for m in self.money if m[0] >= start and m[1] <= end]
+        return self._in("money", self.money, start, end)
 
     def countries_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """Country mentions (names, "UK–X" parts, demonyms) inside ``[start, end)``."""
-        return [c for c in self.countries if c[0] >= start and c[1] <= end]
+        return self._in("countries", self.countries, start, end)
 
     def country_of_token(self, token: Token) -> str | None:
         """The country code of the country mention that covers ``token``, if any."""
-        for s, e, code in self.countries:
-            if s <= token.idx < e:
+        ck = ("country_of",)
+        index = self._cache.get(ck)
+        if index is None:
+            index = self._cache[ck] = ([c[0] for c in self.countries],
+                                       max((c[1] - c[0] for c in self.countries), default=0))
+        starts, maxlen = index
+        pos = token.idx
+        hi = bisect.bisect_right(starts, pos)
+        lo = bisect.bisect_left(starts, pos - maxlen)
+        for s, e, code in self.countries[lo:hi]:
+            if s <= pos < e:
                 return code
         return None
 

@@ -168,8 +168,8 @@ def _is_place_np(rd: ReleaseDoc, start: int, end: int) -> bool:
     span = doc[start:end]
     if any(t.i in rd.official_at for t in span):
         return False
-    if any(s.start < end and s.end > start and rd.meta(s).get("kind", "").startswith("noun")
-           for s in rd.spans("events", "EVENT")):
+    if any(rd.meta(s).get("kind", "").startswith("noun")
+           for s in rd.spans_overlapping("events", "EVENT", start, end)):
         return False
     if any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in span):
         return True
@@ -177,7 +177,7 @@ def _is_place_np(rd: ReleaseDoc, start: int, end: int) -> bool:
         return True
     if any(has_flag(t, "VENUE") and t.is_title for t in span):
         return True
-    if any(s.start >= start and s.end <= end for s in rd.spans("places")):
+    if rd.spans_within("places", None, start, end):
         return True
     from .places import city_country
     return any(city_country(t.text) for t in span if t.is_title)
@@ -202,6 +202,7 @@ class _Builder:
         self.rd = rd
         self.doc = rd.doc
         self.venues = _venues(rd)
+        self._trigger_roots = {s.root.i for s in rd.spans("events", "EVENT")}
 
     # candidates --------------------------------------------------------------------------
 
@@ -400,8 +401,8 @@ class _Builder:
         v = c.anchor
         # only a dated discussion with no other trigger in its sentence
         sent = v.sent
-        others = [s for s in self.rd.spans("events", "EVENT") if s.start >= sent.start and s.end <= sent.end
-                  and s.id_ != c.pattern_id]
+        others = [s for s in self.rd.spans_within("events", "EVENT", sent.start, sent.end)
+                  if s.id_ != c.pattern_id]
         if others:
             return None
         lo, hi = self._clause(v)
@@ -673,7 +674,7 @@ class _Builder:
 
     def verb_location(self, verb: Token, preps: tuple[str, ...] = ("in", "at")) -> str | None:
         """The place of an "in/at <place>" phrase on the verb (not an event noun, not a person)."""
-        trig = {s.root.i for s in self.rd.spans("events", "EVENT")}
+        trig = self._trigger_roots
         for ch in verb.children:
             if ch.dep_ == "prep" and ch.lower_ in preps:
                 pobj = [t for t in ch.children if t.dep_ == "pobj"]

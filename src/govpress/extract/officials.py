@@ -172,7 +172,10 @@ class MentionFinder:
         return toks, end
 
     def _country_starting(self, tok: Token) -> bool:
-        return any(s == tok.idx for s, _, _ in self.countries)
+        starts = getattr(self, "_country_starts", None)
+        if starts is None:
+            starts = self._country_starts = {s for s, _, _ in self.countries}
+        return tok.idx in starts
 
     def _starts_title(self, i: int) -> bool:
         return i in self._title_starts
@@ -249,6 +252,14 @@ class MentionFinder:
             if c2:
                 country, i = c2, i2
         name_toks, after = self._name_from(i)
+        # a place run into the title: "Chief Minister Sindh, Murad Ali Shah"
+        if len(name_toks) == 1 and after < len(doc) and doc[after].text == ",":
+            cand, cand_after = self._name_from(after + 1, min_tokens=2)
+            if cand and any(doc[x].ent_type_ == "PERSON" for x in cand):
+                role_end = name_toks[0] + 1
+                role_span = doc[t.start:role_end]
+                role = role_span.text
+                name_toks, after = cand, cand_after
         if not name_toks and i < len(doc) and doc[i].text == ",":
             cand, cand_after = self._name_from(i + 1, min_tokens=2)
             if cand and (cand_after >= len(doc) or doc[cand_after].text in {",", ".", ":", ";"} or doc[cand_after].is_space
@@ -260,20 +271,33 @@ class MentionFinder:
                 country = c3
         # name before the title: "James Brokenshire MP, Secretary of State for ..."
         end_name: int | None = None
-        if t.start >= 2 and doc[t.start - 1].text == ",":
-            end_name = t.start - 2
-        elif t.start >= 3 and doc[t.start - 1].lower_ == "the" and doc[t.start - 2].text == ",":
-            end_name = t.start - 3  # "Dr Dan Poulter, the Parliamentary Under-Secretary of State..."
+        strict_name = False
+        k = t.start - 1
+        # "Mary Smith, the UK's Special Envoy": a possessive nationality between
+        while k >= 1 and (doc[k].text in _POSSESSIVE or self.rd_country_token(doc[k])):
+            k -= 1
+        if k >= 1 and doc[k].text == ",":
+            end_name = k - 1
+        elif k >= 2 and doc[k].lower_ == "the" and doc[k - 1].text == ",":
+            end_name = k - 2  # "Dr Dan Poulter, the Parliamentary Under-Secretary of State..."
+        elif k >= 2 and doc[k].lower_ == "the" and doc[k - 1].pos_ == "PROPN" and doc[k - 1].is_title:
+            end_name, strict_name = k - 1, True  # "Ahsan Iqbal the Federal Minister for ..."
         if not name_toks and end_name is not None:
             j = end_name
             while j >= 0 and has_flag(doc[j], "HONORIFIC") and doc[j].text.isupper():
                 j -= 1
             end_name = j
-            while j >= 0 and self._is_name_token(doc[j]):
-                j -= 1
+            while j >= 0 and (self._is_name_token(doc[j]) or (
+                    doc[j].text in {"-", "\u2010"} and j > 0 and not doc[j].whitespace_ and not doc[j - 1].whitespace_)):
+                j -= 1  # hyphenated names: "Mary Barra-Smith"
             cand = [x for x in range(j + 1, end_name + 1)]
+            while cand and doc[cand[0]].pos_ in ("ADP", "DET", "ADV", "SCONJ", "CCONJ"):
+                cand.pop(0)  # "In Brussels, ..." is no name
             before = doc[j] if j >= 0 else None
             place_like = before is not None and (before.lower_ in {"the", "a", "an"} or before.pos_ == "ADP")
+            if strict_name and not all(doc[x].pos_ == "PROPN" and doc[x].ent_type_ not in ("GPE", "LOC", "NORP")
+                                       for x in cand):
+                cand = []
             if len(cand) >= 2 and not place_like and not any(x in self.claimed for x in cand):
                 name_toks = cand
         # appointment: "X has been reappointed as <title>"
@@ -281,6 +305,13 @@ class MentionFinder:
             name_toks = self._appointed(t)
         if meta.get("needs_name") and not name_toks:
             return None
+        # "Head of Care at <a charity>": a post in a private body is a private capacity
+        if meta.get("private_at") and role_end < len(doc) and doc[role_end].lower_ == "at":
+            org = [x for x in doc[role_end + 1: role_end + 8] if x.is_title or x.text.isupper() or x.lower_ in ("the", "of", "and")]
+            acronym = bool(org) and org[0].text.isupper() and len(org[0].text) > 1  # "at PHE", "at DWP"
+            if not acronym and not any(has_flag(x, "PUBLIC_BODY") for x in org):
+                self.claimed.update(list(range(t.start, role_end)) + name_toks)
+                return None
         # coordinated title inherits the previous title's nationality
         if country is None and previous is not None and previous.country and previous_end <= t.start:
             between = doc[previous_end:t.start]
@@ -300,6 +331,8 @@ class MentionFinder:
         )
 
     def rd_country_token(self, tok: Token) -> bool:
+        if self.countries is self.rd.countries:
+            return self.rd.country_of_token(tok) is not None
         return any(s <= tok.idx < e for s, e, _ in self.countries)
 
     def _appointed(self, t: Span) -> list[int]:

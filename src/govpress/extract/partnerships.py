@@ -155,6 +155,12 @@ def _candidate(rd: ReleaseDoc, span: Span, heads: set[int]) -> _Cand | None:
     np_start, np_end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])
     for s, e, code in rd.countries_in(np_start, np_end):
         add(s, e, code)
+    # international bodies as parties: "a UK-GCC free trade agreement" (kept without a code)
+    bodies = [t for t in np_toks if has_flag(t, "INTL_BODY") and not rd.country_of_token(t)]
+    for t in bodies:
+        parties.setdefault(t.text, None)
+    if meta.get("partnership_type") == "joint_statement" and any(t.lower_ in ("following", "this") for t in n.lefts):
+        return None  # "issued the following joint statement": the release itself
     explicit_between = False
     with_side = False
     # "The UK and Ukraine signed a memorandum": the signatories are the parties
@@ -194,6 +200,12 @@ def _candidate(rd: ReleaseDoc, span: Span, heads: set[int]) -> _Cand | None:
                                 parties.setdefault(name, None)
                 if ch.lower_ == "with" and found:
                     with_side = True
+    # "the Global Combat Air Programme with Italy": a with-phrase right after the name
+    if hi < len(doc) and doc[hi].lower_ == "with" and doc[hi].head.i not in (n.i, owner.i) and not with_side:
+        sub = list(doc[hi].subtree)
+        for s, e, code in rd.countries_in(sub[0].idx, sub[-1].idx + len(sub[-1])):
+            add(s, e, code)
+            with_side = True
     # a parenthesis right after the phrase: "the E3 format (Britain, France and Germany)"
     after = doc[hi:min(hi + 12, len(doc))]
     if len(after) and after[0].text == "(":
@@ -222,7 +234,7 @@ def _candidate(rd: ReleaseDoc, span: Span, heads: set[int]) -> _Cand | None:
         parties = {"UK": "GB", **parties}
     codes = [c for c in parties.values() if c]
     foreign = [c for c in codes if c != "GB"]
-    if not named and not foreign and not (explicit_between and len(parties) >= 2):
+    if not named and not foreign and not bodies and not (explicit_between and len(parties) >= 2):
         return None
     if dets & _ANAPHORIC and not named and not parties:
         return None

@@ -42,10 +42,10 @@ def resolve_descriptor(descriptor: str | Path) -> Path:
     return path
 
 
-def _refuse_if_invalid(descriptor: Path) -> None:
+def _refuse_if_invalid(descriptor: Path, assertions: bool | str | Path = True) -> None:
     from ..validate import validate_package
 
-    report = validate_package(descriptor)
+    report = validate_package(descriptor, assertions=assertions)
     if report.valid:
         return
     errors = [p for p in report.problems if getattr(p, "severity", "error") == "error"] or list(report.problems)
@@ -53,6 +53,9 @@ def _refuse_if_invalid(descriptor: Path) -> None:
     lines += [f"  {p}" for p in errors[:_MAX_PROBLEMS_SHOWN]]
     if len(errors) > _MAX_PROBLEMS_SHOWN:
         lines.append(f"  ... and {len(errors) - _MAX_PROBLEMS_SHOWN} more")
+    if any(getattr(p, "layer", None) == "assertions" for p in errors):
+        lines.append("The dataset assertions are tuned for the shipped seeds/; for a package of other releases "
+                     "pass --assertions none or your own assertions file (assertions=False or a path from Python).")
     raise ValidationFailed("\n".join(lines), report)
 
 
@@ -70,7 +73,7 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 def publish(descriptor: str | Path = "datapackage.json", db_path: str | Path = "govpress.db", *,
-            validate: bool = True) -> Path:
+            validate: bool = True, assertions: bool | str | Path = True) -> Path:
     """Publish the package ``descriptor`` as the SQLite database ``db_path`` plus its site files.
 
     Writes ``db_path``, ``<name>.metadata.json``, ``<name>.inspect.json`` and
@@ -85,6 +88,10 @@ def publish(descriptor: str | Path = "datapackage.json", db_path: str | Path = "
             name in Datasette URLs: ``/govpress/events``).
         validate: refuse an invalid package (``govpress.validate.validate_package``);
             only tests of this stage turn it off.
+        assertions: the dataset assertions the package must pass, as
+            ``validate_package`` takes them: ``True`` for the shipped ones (tuned
+            for ``seeds/``), a path for another file, ``False`` for none. The Table
+            Schema and domain checks always run.
     Returns:
         ``db_path`` as a :class:`~pathlib.Path`.
     Raises:
@@ -94,7 +101,7 @@ def publish(descriptor: str | Path = "datapackage.json", db_path: str | Path = "
     """
     descriptor = resolve_descriptor(descriptor)
     if validate:
-        _refuse_if_invalid(descriptor)
+        _refuse_if_invalid(descriptor, assertions)
     root = descriptor.parent
     package = json.loads(descriptor.read_text(encoding="utf-8"))
     site = SiteFiles(Path(db_path))
@@ -147,12 +154,13 @@ def needs_publish(descriptor: str | Path, db_path: str | Path) -> bool:
 
 
 def serve(descriptor: str | Path = "datapackage.json", db_path: str | Path = "govpress.db", *,
-          host: str = "127.0.0.1", port: int = 8001) -> None:
+          host: str = "127.0.0.1", port: int = 8001, assertions: bool | str | Path = True) -> None:
     """Publish if needed (:func:`needs_publish`), then run Datasette on the site until interrupted.
 
     Datasette serves ``db_path`` immutable (read-only) with the inspect file,
     metadata, settings, templates, plugins and ``/downloads/`` mount of
     :func:`datasette_args`, on ``host:port`` (loopback by default).
+    ``assertions`` is passed to :func:`publish`.
 
     Raises:
         PackageNotFound, ValidationFailed: as :func:`publish`.
@@ -160,5 +168,5 @@ def serve(descriptor: str | Path = "datapackage.json", db_path: str | Path = "go
     from .serve import run
 
     if needs_publish(descriptor, db_path):
-        publish(descriptor, db_path)
+        publish(descriptor, db_path, assertions=assertions)
     run(SiteFiles(Path(db_path)), host=host, port=port)

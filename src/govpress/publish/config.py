@@ -20,7 +20,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 """Datasette templates of the site (``--template-dir``)."""
 
 PLUGINS_DIR = Path(__file__).resolve().parent / "plugins"
-"""Datasette plugins of the site (``--plugins-dir``); self-contained, they import only Datasette."""
+"""Datasette plugins of the site (``--plugins-dir``); self-contained, they import only Datasette and icalendar."""
 
 PLUGIN_NAME = "govpress-site"
 """Key of the site plugin's configuration under ``plugins`` in the Datasette metadata."""
@@ -36,8 +36,9 @@ def _load(name: str) -> dict[str, Any]:
 
 
 def site_config() -> dict[str, Any]:
-    """``site.yaml`` as a fresh dict: ``settings``, ``tables`` (per-table ``fts``,
-    ``facets``, ``sort``/``sort_desc``, ``label_column``, ``label``) and ``related``."""
+    """``site.yaml`` as a fresh dict: ``settings``, ``read_only``, ``download_types`` (file name ending →
+    content type), ``tables`` (per-table ``fts``, ``facets``, ``sort``/``sort_desc``,
+    ``label_column``, ``label``) and ``related``."""
     return copy.deepcopy(_load("site.yaml"))
 
 

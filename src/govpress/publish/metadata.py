@@ -83,7 +83,10 @@ def _homepage(descriptor: dict[str, Any], db_name: str, downloads: dict[str, str
         f"<li>{_a(static + downloads['descriptor'], 'datapackage.json')} on its own: a "
         '<a href="https://datapackage.org/">Frictionless Data Package</a> descriptor.</li></ul>\n'
         '<table class="govpress-downloads"><thead><tr><th>Table</th><th>Rows</th><th>CSV</th><th>Parquet</th>'
-        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>\n"
+        '<p class="govpress-canonical">These files are the data package itself: the canonical data. The CSV and '
+        "JSON exports of a table or query page are views of the database and may differ: the officials and events "
+        "pages add a <code>label</code> column the database generates for display, which is not in the package.</p>"
     )
     feeds = []
     if "events_calendar" in queries:
@@ -121,7 +124,9 @@ def build_metadata(descriptor: dict[str, Any], db_name: str, *, downloads: dict[
         ``title``, ``description_html``, ``license``/``license_url``,
         ``source``/``source_url``, ``about``/``about_url``, ``databases.<db_name>``
         (tables with descriptions, columns, label_column, sort, facets, fts_table;
-        canned ``queries``) and ``plugins`` (the site plugin's related lists).
+        canned ``queries``) and ``plugins`` (the site plugin's related lists, ``read_only``
+        and the content types of the downloads). ``about_url`` (the footer link) is set only
+        when the package declares a ``homepage``.
     """
     cfg = site_config()
     queries = canned_queries()
@@ -176,5 +181,9 @@ def build_metadata(descriptor: dict[str, Any], db_name: str, *, downloads: dict[
             },
         }
     }
-    metadata["plugins"] = {PLUGIN_NAME: {"related": cfg.get("related", {})}}
+    metadata["plugins"] = {PLUGIN_NAME: {
+        "related": cfg.get("related", {}),
+        "read_only": bool(cfg.get("read_only", True)),
+        "downloads": {"path": f"/{STATIC_MOUNT}/", "content_types": cfg.get("download_types", {})},
+    }}
     return metadata
