@@ -140,7 +140,8 @@ def _actor_ok(rd: ReleaseDoc, subj: list[Token]) -> bool:
         if has_flag(s, "NOT_ACTOR"):
             return False
     for s in subj:
-        head_words = [s] + [c for c in s.children if c.dep_ in ("compound", "amod")]
+        # "Defra's British Food Plan will involve...": the possessor acts
+        head_words = [s] + [c for c in s.children if c.dep_ in ("compound", "amod", "poss")]
         if any(rd.official_at.get(t.i) or rd.country_of_token(t) for t in head_words):
             return True
         if s.ent_type_ in ("ORG", "GPE", "NORP", "PERSON"):
@@ -414,6 +415,14 @@ class _Finder:
             return None
         xs = [c for c in v.children if c.dep_ == "xcomp"]
         lo, hi = self.clause(v)
+        if v.lemma_ == "commit":
+            # "has committed to decarbonising X by 2030" is a target; without a deadline an aspiration
+            words = self.doc[v.i:hi]
+            if not any(t.lower_ == "by" and t.i + 1 < hi and self.doc[t.i + 1].like_num for t in words):
+                return None
+            self.consumed.update(range(v.i + 1, hi))
+            status = "implemented" if _aux(v) & {"has", "have", "'s", "'ve"} else "pledged"
+            return _C("target", status, lo, hi, v, subj, span.id_, (v.i, hi))
         if xs:
             x = xs[0]
             if has_flag(x, "COOP_ONLY"):

@@ -73,6 +73,7 @@ class _Cand:
     identity: str | None = None
     hosted_by_country: str | None = None
     late_mention: bool = False
+    split_ranges: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def start(self) -> int:
@@ -153,6 +154,26 @@ def _tense(verb: Token) -> tuple[bool, bool]:
         future = True
     present = verb.tag_ in ("VBZ", "VBP") and not future and not words
     return future, present
+
+
+def _conj_root(t: Token) -> Token:
+    """The first conjunct of a coordination ``t`` belongs to."""
+    while t.dep_ == "conj" and t.head.i != t.i:
+        t = t.head
+    return t
+
+
+def _separate_occasions(verb: Token) -> bool:
+    """Whether the verb says its counterparts were met separately ("In separate meetings, he met A and B")."""
+    for ch in verb.children:
+        if ch.dep_ == "prep":
+            for pobj in ch.children:
+                if pobj.dep_ == "pobj" and any(a.dep_ == "amod" and a.lower_ in ("separate", "individual")
+                                               for a in pobj.children):
+                    return True
+        if ch.dep_ == "advmod" and ch.lower_ in ("separately", "individually"):
+            return True
+    return False
 
 
 def _is_hypothetical(verb: Token) -> bool:
@@ -277,7 +298,29 @@ class _Builder:
         if _is_hypothetical(v):
             return None
         c.clause = self._clause(v)
+        if _separate_occasions(v):
+            self._split_counterparts(c, v)
         return c
+
+    def _split_counterparts(self, c: _Cand, v: Token) -> None:
+        """"In separate meetings, X met A and B": one event per conjoined counterpart."""
+        direct = [ch for ch in v.children if ch.dep_ == "dobj"]
+        if not direct:
+            return
+        heads = [direct[0]] + [t for t in direct[0].subtree if t.dep_ == "conj" and _conj_root(t).i == direct[0].i]
+        groups, ranges = [], []
+        for h in heads:
+            others = {t.i for o in heads if o.i != h.i and o.i in {x.i for x in h.subtree} for t in o.subtree}
+            toks = [t for t in h.subtree if t.i not in others
+                    and not (t.dep_ in ("cc", "punct") and t.head.i == direct[0].i)]
+            people = self.rd.officials_in(toks)
+            if not people or not toks:
+                return
+            groups.append(list(people))
+            ranges.append((min(t.i for t in toks), max(t.i for t in toks) + 1))
+        if len(groups) >= 2:
+            c.split_people = groups
+            c.split_ranges = ranges
 
     def _verb_speak(self, c: _Cand, span: Span) -> _Cand | None:
         v = c.anchor
@@ -376,6 +419,9 @@ class _Builder:
         if not ok or _is_hypothetical(v):
             return None
         c.clause = self._clause(v)
+        if any(o.dep_ == "nsubjpass" and any(d.dep_ == "det" and d.lower_ in ("the", "this") for d in o.children)
+               and not any(d.dep_ in ("amod", "compound") for d in o.children) for o in objs):
+            c.late_mention = True  # "The memorandum was signed by X": names who signed an earlier signing
         return c
 
     def _verb_address(self, c: _Cand, span: Span) -> _Cand | None:
@@ -444,6 +490,10 @@ class _Builder:
             hi = max(hi, span.end)
         c.np = (lo, hi)
         np_toks = self.doc[lo:hi]
+        # "In separate meetings ..., he met A and B": the verb's events, one per counterpart
+        if any(a.dep_ == "amod" and a.lower_ in ("separate", "individual") for a in n.children) \
+                and n.head.dep_ == "prep" and n.head.head.i in self._trigger_roots and _separate_occasions(n.head.head):
+            return None
         # what the noun is part of: "Council of Europe member states" is no council meeting
         if n.dep_ == "compound" and c.kind != "noun_named":
             return None
@@ -580,6 +630,14 @@ class _Builder:
         c2 = self._noun_common(c, span)
         if c2 is None:
             return None
+        if c2.location is None:
+            # "a visit to Kirkwall": a capitalised name after "visit to" is the place visited
+            for ch in c2.anchor.rights:
+                if ch.dep_ == "prep" and ch.lower_ == "to":
+                    pobj = [t for t in ch.children if t.dep_ == "pobj" and t.pos_ == "PROPN" and t.is_title]
+                    if pobj and not self.rd.officials_in(pobj[0].subtree):
+                        lo, hi = _np_range(pobj[0])
+                        c2.location = _place_text(self.rd, lo, hi)
         if not c2.participants and c2.location is None and c2.name is None:
             # "a visit" with nobody and nowhere: only as an anaphor of an earlier visit
             c2.anaphoric = True
@@ -747,8 +805,12 @@ def _merge_purpose(cands: list[_Cand]) -> list[_Cand]:
             continue
         cur = _verb_of(c.anchor) if c.np is None else c.anchor
         host: _Cand | None = None
+        via_for = False
         for _ in range(3):
-            if cur.head.i == cur.i or cur.dep_ not in ("xcomp", "advcl", "dobj", "acl"):
+            if cur.dep_ == "pobj" and cur.head.lower_ == "for" and cur.head.dep_ == "prep" and c.np is not None:
+                cur = cur.head  # "travelled to Brussels for the NATO meeting"
+                via_for = True
+            elif cur.head.i == cur.i or cur.dep_ not in ("xcomp", "advcl", "dobj", "acl"):
                 break
             cur = cur.head
             other = by_anchor.get(cur.i)
@@ -759,7 +821,7 @@ def _merge_purpose(cands: list[_Cand]) -> list[_Cand]:
             continue
         # the named gathering wins; otherwise the outer event (a visit) absorbs the inner one
         winner, loser = host, c
-        if c.event_type in _NAMED_GATHERING and c.np is not None:
+        if c.np is not None and (c.event_type in _NAMED_GATHERING or via_for and c.event_type == "meeting"):
             winner, loser = c, host
         for k, r in loser.participants.items():
             winner.participants.setdefault(k, r)
@@ -821,6 +883,9 @@ def find_events(rd: ReleaseDoc) -> list[Event]:
                           c.date, c.date_source, c.anaphoric, [], c.future, c.present, f"{c.identity}#{n}")
                 if len(dates) == len(c.split_people):
                     d.date, d.date_source = dates[n], "clause"
+                if len(c.split_ranges) == len(c.split_people):
+                    lo, hi = c.split_ranges[n]
+                    d.clause = (min(lo, c.clause[0] if c.clause else lo), hi) if n == 0 else (lo, hi)
                 expanded.append(d)
         else:
             expanded.append(c)
@@ -1019,10 +1084,15 @@ def _default_dates(rd: ReleaseDoc, cands: list[_Cand]) -> None:
     doc = rd.doc
     first_sent = next(iter(doc.sents), None)
     published = rd.release.published_date
+    on_the_day = False  # an earlier engagement happened on the publication day
     for c in cands:
         if c.date is not None:
+            on_the_day = on_the_day or (c.date.start == published and c.date.precision == "day")
             continue
         if c.future:
+            continue
+        if on_the_day and c.np is None and c.anchor.tag_ == "VBD" and c.event_type in ("meeting", "call"):
+            c.date = DateValue(published, "day", "")  # "... in Riyadh today. He also met X": the same trip
             continue
         in_lead = first_sent is not None and first_sent.start <= c.anchor.i < first_sent.end
         reporting = c.np is not None and any(has_flag(a, "REPORTING_VERB") and a.tag_ == "VBG" for a in c.anchor.ancestors)
