@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from ..models import Commitment, DateValue, Event, Partnership
-from .document import ReleaseDoc, clause_tokens, has_flag
-from .events import _subject, _verb_of
+from .document import ReleaseDoc, has_flag
+from .events import _subject, _verb_of, clause_bounds
 
 __all__ = ["find_commitments"]
 
@@ -170,14 +170,7 @@ class _Finder:
         return self.rd.meta(span)
 
     def clause(self, v: Token) -> tuple[int, int]:
-        toks = [t for t in clause_tokens(v) if not t.is_space]
-        lo, hi = toks[0].i, toks[-1].i + 1
-        subj = _subject(v)
-        if subj:
-            first = min(t.left_edge.i for t in subj)
-            if first < lo and first >= v.sent.start and lo - first < 25:
-                lo = first
-        return lo, hi
+        return clause_bounds(v)
 
     def type_of(self, lo: int, hi: int, meta: dict, verb: Token | None = None) -> str:
         base = meta.get("commitment_type", "other")

@@ -115,6 +115,20 @@ def _subject(verb: Token) -> list[Token]:
     return []
 
 
+def clause_bounds(verb: Token) -> tuple[int, int]:
+    """Token bounds ``(start, end)`` of the verb's clause, starting at its subject when
+    the subject comes first ("Council of Europe member states are expected to meet in
+    Spring 2026"), but never before the sentence or more than 25 tokens back."""
+    toks = [t for t in clause_tokens(verb) if not t.is_space]
+    lo, hi = toks[0].i, toks[-1].i + 1
+    subj = _subject(verb)
+    if subj:
+        first = min(t.left_edge.i for t in subj)
+        if first < lo and first >= verb.sent.start and lo - first < 25:
+            lo = first
+    return lo, hi
+
+
 def _with_conj(tok: Token) -> list[Token]:
     out = [tok]
     for c in tok.children:
@@ -719,16 +733,8 @@ class _Builder:
         return any(self.rd.country_of_token(t) or has_flag(t, "GOVERNMENT_WORD") or t.lower_ in ("i", "he", "she") for t in subj)
 
     def _clause(self, verb: Token) -> tuple[int, int]:
-        """The verb's clause, starting at its subject when the subject comes first
-        ("Council of Europe member states are expected to meet in Spring 2026")."""
-        toks = [t for t in clause_tokens(verb) if not t.is_space]
-        lo, hi = toks[0].i, toks[-1].i + 1
-        subj = _subject(verb)
-        if subj:
-            first = min(t.left_edge.i for t in subj)
-            if first < lo and first >= verb.sent.start and lo - first < 25:
-                lo = first
-        return lo, hi
+        """The verb's clause (see :func:`clause_bounds`)."""
+        return clause_bounds(verb)
 
     def verb_location(self, verb: Token, preps: tuple[str, ...] = ("in", "at")) -> str | None:
         """The place of an "in/at <place>" phrase on the verb (not an event noun, not a person)."""
