@@ -39,3 +39,12 @@ def package_copy(built_package: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "package"
     shutil.copytree(built_package, dest)
     return dest
+
+
+@pytest.fixture
+def gold(package_copy: Path) -> Path:
+    """A package copy whose extracted tables hold hand-made records of two real releases."""
+    from .package_tools import install_gold_rows
+
+    install_gold_rows(package_copy)
+    return package_copy

@@ -22,16 +22,11 @@ from govpress.validate.package import load_package
 from govpress.validate.parity import arrow_type_for, parquet_problems, render, sqlite_problems
 
 from .package_tools import (
-    EXTRACTED, SCOTLAND, edit_csv, edit_parquet, install_gold_rows, read_rows, replace_column, tamper,
+    EXTRACTED, SCOTLAND, edit_csv, edit_parquet, read_rows, replace_column, tamper,
 )
 
 KEYS = ["resource", "row", "field", "type"]
 
-
-@pytest.fixture
-def gold(package_copy: Path) -> Path:
-    install_gold_rows(package_copy)
-    return package_copy
 
 
 def parity(pkg: Path, keys: list[str] = KEYS) -> list[list[object]]:

@@ -26,17 +26,11 @@ from govpress.validate.checks import domain_problems, precision_problem, valid_c
 from govpress.validate.package import load_package
 
 from .package_tools import (
-    FOUNDING, SCOTLAND, csv_cell, edit_csv, install_gold_rows, read_rows, tamper, write_rows,
+    FOUNDING, SCOTLAND, csv_cell, edit_csv, read_rows, tamper, write_rows,
 )
 
 KEYS = ["resource", "row", "field", "type"]
 
-
-@pytest.fixture
-def gold(package_copy: Path) -> Path:
-    """A package copy whose extracted tables hold the hand-made records."""
-    install_gold_rows(package_copy)
-    return package_copy
 
 
 def check(pkg: Path, **kwargs: object) -> Report:
