@@ -183,6 +183,12 @@ class _Finder:
                     t = self.rd.meta(s).get("commitment_type")
                     if t in ("sanction", "legislation", "resourcing", "hosting", "target"):
                         return t
+                    if t == "cooperation" and base in ("other", "policy") and (
+                            any(has_flag(x, "JOINT") for x in self.doc[s.start:s.end + 2])
+                            or any(has_flag(x, "SIDE_NOUN", "PAIR_SUBJECT") for x in _subject(verb))):
+                        return "cooperation"  # "Our countries will establish a joint working group"
+                    if t == "funding" and base in ("other", "policy", "funding"):
+                        return "funding"  # "delivering the largest funding settlement"
             if obj and self.rd.money_in(self.doc[min(obj)].idx, self.doc[max(obj)].idx + len(self.doc[max(obj)])):
                 return "funding" if base in ("other", "policy", "funding") else base
             for s in self.objects:

@@ -307,10 +307,19 @@ class _Builder:
         plural_subject = len(subj) > 1 and bool(self.rd.officials_in(subj)) or any(
             has_flag(s, "GROUP") or s.lower_ in ("they", "we") for s in subj)
         direct = [ch for ch in v.children if ch.dep_ in ("dobj", "dative")]
+        if v.dep_ == "relcl" and has_flag(v.head, "GROUP") and any(
+                x.lower_ in ("which", "that") for x in subj) and _tense(v)[0]:
+            # "a joint working group ..., which will meet for the first time in spring 2025"
+            c.clause = (min(x.i for x in subj), max(t.i for t in v.subtree) + 1)
+            return c
         if not (self._counterpart_ok(objs) or (plural_subject and not direct and not self.rd.officials_in(objs))):
             return None
         if _is_hypothetical(v):
             return None
+        for ch in v.children:
+            if ch.dep_ == "prep" and ch.lower_ == "at" and any(
+                    t.i in self._trigger_roots and t.pos_ in ("NOUN", "PROPN") for t in ch.subtree):
+                return None  # "agreed to meet at the G20 Foreign Ministers' Meeting": that meeting is the event
         c.clause = self._clause(v)
         if _separate_occasions(v):
             self._split_counterparts(c, v)
@@ -430,9 +439,14 @@ class _Builder:
         for o in objs:
             if o.i in part_starts or any(t.i in part_starts for t in o.subtree):
                 ok = True
-        if not ok or _is_hypothetical(v):
+        reduced = v.dep_ == "acl" and v.tag_ == "VBN" and v.head.i in part_starts
+        if not (ok or reduced) or _is_hypothetical(v):
             return None
         c.clause = self._clause(v)
+        if reduced:
+            # "the joint declaration signed yesterday by X and Y": the arrangement and who signed it
+            c.clause = (v.head.left_edge.i, max(t.i for t in v.subtree) + 1)
+            return c
         if any(o.dep_ == "nsubjpass" and any(d.dep_ == "det" and d.lower_ in ("the", "this") for d in o.children)
                and not any(d.dep_ in ("amod", "compound") for d in o.children) for o in objs):
             c.late_mention = True  # "The memorandum was signed by X": names who signed an earlier signing
@@ -688,11 +702,58 @@ class _Builder:
             return None
         if place or at or dated:
             c2.clause = (sub[0].i, sub[-1].i + 1)
+        v = n.head
+        if n.dep_ in ("nsubj", "nsubjpass") and has_flag(v, "HAPPEN_VERB") and v.lemma_ == "take" and v.i > n.i:
+            # "The fifth round of negotiations took place in Bern from 3 to 7 March"
+            c2.clause = (sub[0].i, max(t.i for t in v.subtree) + 1)
+            if c2.location is None:
+                c2.location = self.verb_location(v)
         return c2
 
     def _noun_round(self, c: _Cand, span: Span) -> _Cand | None:
         c.anchor = span[0]
         return self._noun_discussions(c, span)
+
+    def _noun_round_subject(self, c: _Cand, span: Span) -> _Cand | None:
+        """"The sixth round is scheduled to take place in London": a round of talks
+        without "of talks", only as the subject of a happening or scheduling verb, and
+        only in a release that speaks of a round of talks or negotiations."""
+        n = span[0]
+        if any(ch.dep_ in ("prep", "compound") and ch.i != n.i for ch in n.children):
+            return None  # "round of sanctions", "the funding round"
+        if not any(ch.dep_ == "amod" or ch.ent_type_ == "ORDINAL" for ch in n.children):
+            return None  # "the round was hosted": an anaphor of the round already found
+        if not (has_flag(n.head, "HAPPEN_VERB", "INTENT_VERB")):
+            return None
+        if not any(self.rd.meta(s).get("kind") == "noun_round" for s in self.rd.spans("events", "EVENT")):
+            return None
+        c.kind = "noun_round"
+        c2 = self._noun_common(c, span)
+        if c2 is None:
+            return None
+        v = n.head
+        c2.clause = (n.left_edge.i, max(t.i for t in v.subtree) + 1)
+        if c2.location is None:
+            c2.location = self.verb_location(v) or next(
+                (self.verb_location(x) for x in v.subtree if x.pos_ == "VERB" and x.i != v.i and self.verb_location(x)), None)
+        return c2
+
+    def _noun_dialogue(self, c: _Cand, span: Span) -> _Cand | None:
+        """A named dialogue's session: "the next UK-Poland Strategic Dialogue in London",
+        "at the Strategic Dialogue"; the arrangement itself is a partnership."""
+        n = c.anchor
+        if not n.is_title:
+            return None
+        lo, hi = _np_range(n)
+        dated = bool(self.rd.dates_in(self.doc[lo].idx, self.doc[hi - 1].idx + len(self.doc[hi - 1])))
+        upcoming = any(has_flag(t, "FUTURE_WORD") for t in n.lefts)
+        session = n.dep_ == "pobj" and n.head.lower_ in ("at", "during", "ahead")
+        if not (upcoming or dated or session):
+            return None
+        c2 = self._noun_common(c, span)
+        if c2 is not None:
+            c2.anaphoric = False
+        return c2
 
     def _noun_meeting(self, c: _Cand, span: Span) -> _Cand | None:
         return self._noun_common(c, span)
@@ -1061,7 +1122,8 @@ def _dedupe(cands: list[_Cand]) -> list[_Cand]:
                 same = o
             elif (c.event_type == o.event_type and c.participants and set(c.participants) == set(o.participants)
                   and (len(c.participants) >= 2 or c.date is None)
-                  and _compatible(c.date, o.date) and not _same_sentence(c, o) and not (c.name and o.name)):
+                  and _compatible(c.date, o.date) and not _same_sentence(c, o) and not (c.name and o.name)
+                  and not (c.future and not o.future and c.kind != o.kind)):
                 same = o
             elif (c.anaphoric or c.late_mention) and c.event_type == o.event_type:
                 same = o
@@ -1072,6 +1134,10 @@ def _dedupe(cands: list[_Cand]) -> list[_Cand]:
                 continue
             out.append(c)
             continue
+        if same.date is None and c.date is not None and same.location is None \
+                and not _same_sentence(c, same) and c.kind == same.kind == "noun_round":
+            # "Statement on the fifth round..." then "The fifth round took place in Bern from 3 to 7 March"
+            same.anchor, same.np, same.clause = c.anchor, c.np, c.clause
         if same.date is None and c.date is not None:
             same.date = c.date
         if same.location is None and c.location:

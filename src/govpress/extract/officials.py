@@ -590,6 +590,7 @@ def find_officials(rd: ReleaseDoc) -> list[OfficialMention]:
     name_hints, role_hints = _hints(rd)
     people = {slugify(p) for p in plain_people}
     world = [c for c in (country_code(w) for w in rd.release.world_locations) if c and c != "GB"]
+    title_codes = {c for _, _, c in find_countries(rd.title_doc.text) if c not in ("GB", "EU")} if rd.title_doc is not None else set()
     entities: list[tuple[str, _Entity, str | None]] = []
     for nkey, n in named.items():
         country = n.explicit_country
@@ -612,6 +613,8 @@ def find_officials(rd: ReleaseDoc) -> list[OfficialMention]:
                     codes = {c for _, _, c in rd.countries_in(sent.start_char, sent.end_char) if c not in ("GB", "EU")}
                     if len(codes) == 1:
                         country = codes.pop()
+                if country is None and any(m.role for m in n.mentions) and len(title_codes) == 1 and not default:
+                    country = next(iter(title_codes))  # the one foreign country the release is about
                 if country is None and default and not blocked:
                     country = default
         entities.append((n.name or "", n, country))
