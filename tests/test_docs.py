@@ -31,3 +31,21 @@ def test_readme_documents_every_command(name: str) -> None:
 def test_data_dictionary_is_current() -> None:
     committed = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     assert committed == render_markdown(), "regenerate: python -m govpress.package.dictionary > docs/data-dictionary.md"
+
+
+def test_readme_curation_example_applies_to_the_shipped_package(built_package, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The README's corrections example quotes records that exist, with their evidence."""
+    import csv
+
+    from govpress.curate import load_curation
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("```yaml\n- table: events") + len("```yaml\n"):]
+    (tmp_path / "fix.yaml").write_text(block[: block.index("```")], encoding="utf-8")
+    curation = load_curation(tmp_path)
+    for table, key in (("events", "event_id"), ("commitments", "commitment_id")):
+        with (built_package / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                curation.apply(table, {k: (v or None) for k, v in row.items()})
+    assert curation.problems() == []
+    assert len(curation.used) == 2

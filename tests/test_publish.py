@@ -254,8 +254,11 @@ def test_canned_queries_run_on_the_database(hand_db: Path) -> None:
         "the Foreign Secretary will host the Illicit Finance Summit at Lancaster House in London\n\n"
         "Date as written: Next June\nSource: Foreign Secretary calls on European partners to step up cooperation "
         "on illegal migration (2025-12-10)")
-    today = date.today().isoformat()
-    assert all(r["start_date"] > today for r in results["upcoming_events"])
+    # upcoming = not over yet: a partial date counts until the end of its period
+    from govpress.models import period_end
+    today = date.today()
+    assert all((date.fromisoformat(r["end_date"]) if r["end_date"] else period_end(
+        date.fromisoformat(r["start_date"]), r["date_precision"])) >= today for r in results["upcoming_events"])
     newest = results["releases_feed"][0]  # newest first
     assert (newest["release_id"], newest["atom_updated"]) == (FOUNDING, "2025-12-10T00:00:00+00:00")
     assert newest["atom_id"] == newest["atom_link"] == "https://www.parliamenttoday.com/free/viewnews.html?id=170478"
@@ -472,3 +475,31 @@ def test_site_config_is_consistent() -> None:
         assert table in TABLES
         for section in sections:
             assert set(section.get("links", {})) <= set(section["columns"])
+
+
+def test_upcoming_events_keeps_a_period_until_it_ends() -> None:
+    """"Next June" stays upcoming through June; a day that has passed does not."""
+    import sqlite3
+    from datetime import timedelta
+
+    from govpress.publish.config import canned_queries
+
+    today = date.today()
+    con = sqlite3.connect(":memory:")
+    con.executescript(
+        "create table releases (release_id text, title text, url text);"
+        "create table officials (official_id text, label text);"
+        "create table event_participants (event_id text, official_id text);"
+        "create table events (event_id text, release_id text, start_date text, end_date text, date_precision text,"
+        " date_text text, label text, event_type text, location text, country_code text, evidence text);"
+        "insert into releases values ('r', 'R', null);")
+    rows = [
+        ("r/event/1", today.replace(day=1).isoformat(), None, "month"),            # this month: under way
+        ("r/event/2", (today - timedelta(days=1)).isoformat(), (today - timedelta(days=1)).isoformat(), "day"),
+        ("r/event/3", (today + timedelta(days=3)).isoformat(), (today + timedelta(days=3)).isoformat(), "day"),
+        ("r/event/4", date(today.year - 1, 1, 1).isoformat(), None, "year"),       # last year: over
+    ]
+    con.executemany("insert into events values (?, 'r', ?, ?, ?, '', ?, 'meeting', null, null, 'e')",
+                    [(i, s, e, p, i) for i, s, e, p in rows])
+    found = [r[-1] for r in con.execute(canned_queries()["upcoming_events"]["sql"])]
+    assert found == ["r/event/1", "r/event/3"]

@@ -57,6 +57,7 @@ class BuildResult:
     extracted: int = 0
     cached: int = 0
     unused_curation: list[str] = field(default_factory=list)
+    """One line per curation entry not applied: stale (its record's evidence changed) or matching no record."""
 
 
 @dataclass
@@ -246,7 +247,7 @@ def build(
             for done, rid in enumerate(sorted(entries), 1):
                 release, extraction = _load(entries[rid].cache_file)
                 for table, row in release_rows(release, extraction, index):
-                    row = curation.apply(table, row)
+                    row = curation.apply(table, row, release.published_date)
                     if row is not None:
                         pkg.write(table, row)
                 if progress:
@@ -257,7 +258,7 @@ def build(
                     pkg.write("officials", row)
             pkg.add_file(REJECTED_REPORT, _rejected_csv(result.rejected))
         result.counts = dict(pkg.counts)
-        result.unused_curation = curation.unused()
+        result.unused_curation = curation.problems()
         return result
     finally:
         if tmp_cache is not None:

@@ -57,4 +57,4 @@ def command(releases: tuple[Path, ...], out_dir: Path, cache_dir: Path, curation
     for rid, reason in result.skipped:
         echo(f"  not extracted: {rid}: {reason}", quiet)
     for entry in result.unused_curation:
-        echo(f"  curation entry matches no record: {entry}", quiet, err=True)
+        click.echo(f"warning: curation {entry}", err=True)
