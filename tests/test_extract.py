@@ -203,6 +203,34 @@ def test_govuk_people_links_are_a_gazetteer():
     assert (o.name, o.country_code, o.extractor) == ("Jeremy Browne", "GB", "govuk.people")
 
 
+def test_a_taskforce_the_leaders_agreed_to_launch_is_new_and_one_they_will_launch_is_proposed():
+    # the PM-Frederiksen meeting (tests/fixtures/heldout, 25 June 2025)
+    _, x = run("The Prime Minister met Prime Minister Mette Frederiksen of Denmark at the NATO Summit "
+               "in The Hague today. The leaders agreed to launch a joint returns taskforce.", date(2025, 6, 25))
+    [p] = x.partnerships
+    assert (p.name, p.partnership_type, p.status) == ("joint returns taskforce", "taskforce", "new")
+    _, x = run("The Prime Minister met Prime Minister Mette Frederiksen of Denmark at the NATO Summit "
+               "in The Hague today. The leaders will launch a joint returns taskforce.", date(2025, 6, 25))
+    assert [p.status for p in x.partnerships] == ["proposed"]
+
+
+def test_a_shared_title_in_a_release_filed_under_one_foreign_country_is_that_country():
+    # the British High Commission's Pakistan release (tests/fixtures/govuk): GOV.UK files it
+    # under Pakistan; "Minister for ..." and "Chief Minister" are titles many countries use,
+    # while "British High Commissioner" says its own country
+    body = ("In Islamabad, Ahsan Iqbal the Federal Minister for Planning, Development, Special "
+            "Initiatives and Inter Provincial Coordination, attended as Chief Guest, and Chief "
+            "Minister Sindh, Murad Ali Shah in Karachi.\n\nBritish High Commissioner to Pakistan, "
+            "Jane Marriott CMG OBE, said: \u201cBrilliantly British captures everything we love.\u201d")
+    _, x = run(body, date(2024, 11, 19), world_locations=("Pakistan",))
+    got = {o.name: o.country_code for o in x.officials}
+    assert got["Ahsan Iqbal"] == "PK"
+    assert got["Murad Ali Shah"] == "PK"
+    assert got["Jane Marriott"] == "GB"
+    _, x = run(body, date(2024, 11, 19))  # no filing: the titles keep their UK default
+    assert {o.name: o.country_code for o in x.officials}["Ahsan Iqbal"] == "GB"
+
+
 # --- the pipeline ------------------------------------------------------------------------
 
 

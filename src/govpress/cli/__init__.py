@@ -12,12 +12,19 @@ import click
 
 from ..settings import VERSION
 
+def _data_version() -> str:
+    from ..package import package_metadata
+
+    return str(package_metadata()["version"])
+
+
 COMMAND_MODULES = ("build", "validate", "publish", "serve", "evaluate", "fetch", "diff", "release")
 """Modules under ``govpress.cli`` that each define one command, in help order."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(VERSION, prog_name="govpress")
+@click.version_option(VERSION, prog_name="govpress",
+                      message=f"%(prog)s %(version)s (data package {_data_version()})")
 def cli() -> None:
     """govpress: government press releases → validated open data (CSV, Parquet, Datasette).
 

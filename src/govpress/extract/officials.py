@@ -601,7 +601,11 @@ def find_officials(rd: ReleaseDoc) -> list[OfficialMention]:
             blocked = shared and any(
                 k[1] == default and any(_roles_compatible(m.role, x.role) for m in n.mentions if m.role for x in u.mentions)
                 for k, u in unnamed.items())
-            if default and not blocked:
+            if default and shared and len(set(world)) == 1:
+                # a title many countries use ("Minister for ...") in a release GOV.UK files
+                # under one foreign country, held by someone not on its UK people list
+                country = world[0]
+            elif default and not blocked:
                 country = default
             else:
                 country = name_hints.get(slugify(n.name or "").split("-")[-1])

@@ -328,6 +328,8 @@ def _status(rd: ReleaseDoc, n: Token, meta: dict) -> str:
             return "new"
         future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "could") for c in v.children)
         wished = any(has_flag(a, "WISH_VERB") for a in v.ancestors)
+        if v.dep_ == "xcomp" and v.head.lemma_ == "agree" and v.head.tag_ == "VBD" and not future and not wished:
+            return "new"  # "the leaders agreed to launch a taskforce": agreed in the release
         if future or wished or v.tag_ in ("VB", "VBG") and v.dep_ in ("xcomp", "pcomp"):
             return "proposed"
         if dates:

@@ -171,9 +171,12 @@ class Client:
             backoff = min(cap, base * 2 ** attempt)
             try:
                 response = self._http.get(path, params=params)
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:  # retrying cannot help
+                raise FetchError(f"{str(self._http.base_url).rstrip('/')}/{path.lstrip('/')}: {exc}") from None
             except httpx.TransportError as exc:
                 if attempt == retries:
-                    raise FetchError(f"{path}: {type(exc).__name__}: {exc} (after {retries} retries)") from None
+                    raise FetchError(f"{str(self._http.base_url).rstrip('/')}/{path.lstrip('/')}: {type(exc).__name__}: {exc} "
+                                     f"(after {retries} retries)") from None
                 self.sleep(backoff)
                 continue
             if response.status_code in retry_statuses and attempt < retries:
