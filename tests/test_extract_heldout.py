@@ -10,39 +10,21 @@ them, rounded down.
 """
 from __future__ import annotations
 
-import csv
-import shutil
 from pathlib import Path
 
 import pytest
 
-from govpress.build import build
 from govpress.evaluate import evaluate
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from .extract_tools import FIXTURES, build_fixture_package, officials_of, rows_of
+
 GOLD = FIXTURES / "gold-heldout"
 
 
 @pytest.fixture(scope="module")
 def heldout_package(tmp_path_factory) -> Path:
-    src = tmp_path_factory.mktemp("heldout-src")
-    for f in sorted((FIXTURES / "heldout").glob("*.json")):
-        shutil.copy(f, src / f.name)
-    out = tmp_path_factory.mktemp("heldout-pkg")
-    build([src], out, cache_dir=None, curation_dir=None)
-    return out
-
-
-def _rows(pkg: Path, table: str, release_id: str) -> list[dict]:
-    with (pkg / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as f:
-        return [r for r in csv.DictReader(f) if r.get("release_id") == release_id]
-
-
-def _officials(pkg: Path, release_id: str) -> dict[str, dict]:
-    with (pkg / "data" / "officials.csv").open(encoding="utf-8", newline="") as f:
-        officials = {r["official_id"]: r for r in csv.DictReader(f)}
-    return {officials[m["official_id"]]["name"] or m["role_in_release"]: officials[m["official_id"]]
-            for m in _rows(pkg, "mentions", release_id)}
+    return build_fixture_package(tmp_path_factory.mktemp("heldout-src"), tmp_path_factory.mktemp("heldout-pkg"),
+                                 sorted((FIXTURES / "heldout").glob("*.json")))
 
 
 def test_heldout_f1_floors(heldout_package):
@@ -59,14 +41,14 @@ def test_heldout_f1_floors(heldout_package):
 def test_lowercase_post_after_a_name_and_country_from_the_title(heldout_package):
     # "Celso Amorim, chief adviser to President Lula": a lowercase post after a name;
     # Lula's country comes only from the title ("... with Brazilian Foreign Minister ...")
-    brazil = _officials(heldout_package, "foreign-secretary-call-with-brazilian-foreign-minister-mauro-vieira")
+    brazil = officials_of(heldout_package, "foreign-secretary-call-with-brazilian-foreign-minister-mauro-vieira")
     assert brazil["Celso Amorim"]["role"] == "chief adviser"
     assert brazil["Lula"]["country_code"] == "BR"
 
 
 def test_rounds_dialogues_and_agreed_meetings(heldout_package):
     def events(rid: str) -> list[tuple[str, str, str, str]]:
-        return [(e["event_type"], e["start_date"], e["date_precision"], e["evidence"]) for e in _rows(heldout_package, "events", rid)]
+        return [(e["event_type"], e["start_date"], e["date_precision"], e["evidence"]) for e in rows_of(heldout_package, "events", rid)]
     # a round reported after a summary line: the report is the evidence; "The sixth round is scheduled..."
     swiss = events("trade-update-uk-switzerland-fta-fifth-round")
     assert [(t, d, p) for t, d, p, _ in swiss] == [("meeting", "2025-03-03", "day"), ("meeting", "2025-05-01", "month")]
@@ -85,10 +67,10 @@ def test_rounds_dialogues_and_agreed_meetings(heldout_package):
 
 def test_commitment_types_from_objects(heldout_package):
     def commits(rid: str) -> dict[str, str]:
-        return {c["evidence"]: c["commitment_type"] for c in _rows(heldout_package, "commitments", rid)}
+        return {c["evidence"]: c["commitment_type"] for c in rows_of(heldout_package, "commitments", rid)}
     poland = commits("joint-statement-by-the-uk-and-polish-foreign-ministers")
     assert [t for k, t in poland.items() if "establish a joint working group" in k] == ["cooperation"]
     scot = commits("scottish-secretary-responds-to-scotlands-gdp-for-second-quarter-of-2025")
     assert [t for k, t in scot.items() if "funding settlement" in k] == ["funding"]
-    parts = _rows(heldout_package, "partnerships", "pm-meeting-with-president-ramaphosa-of-south-africa-22-november-2025")
+    parts = rows_of(heldout_package, "partnerships", "pm-meeting-with-president-ramaphosa-of-south-africa-22-november-2025")
     assert [p["partnership_type"] for p in parts] == ["strategic_partnership"]

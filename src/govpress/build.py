@@ -30,7 +30,7 @@ from . import settings
 from .curate import load_curation
 from .errors import BuildError, IngestError
 from .extract import extract, load_pipeline, pipeline_fingerprint
-from .ingest import find_inputs, ingest_fingerprint, read_release
+from .ingest import duplicate_rejection, find_inputs, ingest_fingerprint, read_release
 from .ingest.readers import sidecar_for
 from .models import Extraction, OfficialMention, Rejection, Release
 from .package import PackageWriter
@@ -217,7 +217,7 @@ def build(
             if status == "rejected":
                 rej = Rejection(str(path), value)
             elif value["release_id"] in entries:
-                rej = Rejection(str(path), f"duplicate release_id {value['release_id']!r} (also in {entries[value['release_id']].path})")
+                rej = duplicate_rejection(path, value["release_id"], entries[value["release_id"]].path)
             else:
                 rej = None
                 published = date.fromisoformat(value["published"])

@@ -41,7 +41,9 @@ __all__ = [
     "Extraction",
     "Rejection",
     "slugify",
+    "fold_accents",
     "period_end",
+    "add_months",
     "timing_of",
 ]
 
@@ -79,18 +81,27 @@ FIELD_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
 declared as ``enum`` constraints in the Table Schemas; a test keeps the two equal)."""
 
 
+def fold_accents(text: str) -> str:
+    """``text`` with accents and other combining marks removed ("Prévot" → "Prevot"), via NFKD."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def slugify(text: str) -> str:
     """Return the lowercase ASCII slug of ``text`` (``[a-z0-9][a-z0-9-]*``).
 
     Accents are folded ("Prévot" → "prevot"), every other run of non-alphanumerics
     becomes one hyphen. Returns ``""`` when nothing alphanumeric is left.
     """
-    import unicodedata
-
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = folded.replace("&", " and ").replace("'", "").replace("\u2019", "")
+    folded = fold_accents(text).replace("&", " and ").replace("'", "").replace("\u2019", "")
     return re.sub(r"[^a-z0-9]+", "-", folded.casefold()).strip("-")
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month ``months`` after (or before, if negative) ``day``'s month."""
+    y, m = divmod(day.month - 1 + months, 12)
+    return date(day.year + y, m + 1, 1)
 
 
 def period_end(start: date, precision: str | None) -> date:
@@ -101,10 +112,6 @@ def period_end(start: date, precision: str | None) -> date:
     31 December. An unknown or empty precision is treated as ``day``.
     """
     from datetime import timedelta
-
-    def add_months(d: date, n: int) -> date:
-        y, m = divmod(d.month - 1 + n, 12)
-        return date(d.year + y, m + 1, 1)
 
     if precision == "week":
         return start + timedelta(days=6)

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from ..models import fold_accents
 
 __all__ = ["country_code", "demonym_code", "find_countries", "DATA_PATH"]
 
@@ -43,8 +44,7 @@ _POSSESSIVE = re.compile(r"[" + _APOS + r"]s?$")
 def _key(text: str) -> str:
     """Lookup key: accents folded, curly quotes and dashes made plain, casefolded,
     whitespace collapsed, a leading "the" dropped."""
-    s = unicodedata.normalize("NFKD", text)
-    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = fold_accents(text)
     for a in _APOS:
         s = s.replace(a, "'")
     for d in _DASHES:

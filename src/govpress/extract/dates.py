@@ -73,7 +73,7 @@ from typing import Any, Callable
 
 import yaml
 
-from ..models import DateValue, period_end
+from ..models import DateValue, add_months, period_end
 
 __all__ = ["find_dates", "resolve_date", "week_start", "DATA_PATH", "TENSES"]
 
@@ -90,11 +90,6 @@ _APOS = "['\u2019]"
 def week_start(day: date) -> date:
     """The Monday of ``day``'s ISO week."""
     return day - timedelta(days=day.weekday())
-
-
-def _add_months(day: date, months: int) -> date:
-    y, m = divmod(day.month - 1 + months, 12)
-    return date(day.year + y, m + 1, 1)
 
 
 @functools.lru_cache(maxsize=1)
@@ -369,10 +364,10 @@ def _resolve_rel_unit(m: re.Match[str], ctx: _Ctx) -> DateValue | None:
             step = 1  # "at NATO this week" in a Sunday release: the coming week
         return DateValue(monday + timedelta(weeks=step), "week", _text(m))
     if unit == "month":
-        return DateValue(_add_months(p.replace(day=1), step), "month", _text(m))
+        return DateValue(add_months(p.replace(day=1), step), "month", _text(m))
     if unit == "quarter":
         first = date(p.year, 3 * ((p.month - 1) // 3) + 1, 1)
-        return DateValue(_add_months(first, 3 * step), "quarter", _text(m))
+        return DateValue(add_months(first, 3 * step), "quarter", _text(m))
     return DateValue(date(p.year + step, 1, 1), "year", _text(m))
 
 
@@ -457,7 +452,7 @@ def _resolve_ago(m: re.Match[str], ctx: _Ctx) -> DateValue | None:
     if unit == "week":
         return DateValue(week_start(p) - timedelta(weeks=n), "week", _text(m))
     if unit == "month":
-        return DateValue(_add_months(p.replace(day=1), -n), "month", _text(m))
+        return DateValue(add_months(p.replace(day=1), -n), "month", _text(m))
     return DateValue(date(p.year - n, 1, 1), "year", _text(m))
 
 

@@ -10,8 +10,8 @@ a place elsewhere gives no code rather than a wrong one.
 from __future__ import annotations
 
 import functools
-import unicodedata
 
+from ..models import fold_accents
 from .countries import country_code, find_countries
 
 __all__ = ["place_country", "city_country", "MIN_CITY_POPULATION"]
@@ -21,8 +21,7 @@ MIN_CITY_POPULATION = 100_000
 
 
 def _fold(text: str) -> str:
-    s = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in s if not unicodedata.combining(c)).casefold().strip()
+    return fold_accents(text).casefold().strip()
 
 
 @functools.lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ from .readers import SIDECAR_SUFFIX, read_release
 __all__ = [
     "find_inputs",
     "ingest_fingerprint",
+    "duplicate_rejection",
     "ingest",
     "read_release",
     "normalise_body",
@@ -99,6 +100,11 @@ def find_inputs(paths: Iterable[str | Path], problems: list[Rejection] | None = 
     return sorted(found, key=lambda x: x.as_posix())
 
 
+def duplicate_rejection(path: str | Path, release_id: str, first: str | Path) -> Rejection:
+    """The rejection of a second file with an already-seen ``release_id`` (first file wins)."""
+    return Rejection(str(path), f"duplicate release_id {release_id!r} (also in {first})")
+
+
 def ingest(paths: Iterable[str | Path]) -> Iterator[Release | Rejection]:
     """Yield a Release for every readable input under ``paths`` and a Rejection for every other.
 
@@ -112,7 +118,7 @@ def ingest(paths: Iterable[str | Path]) -> Iterator[Release | Rejection]:
             yield Rejection(str(path), exc.reason)
             continue
         if release.release_id in seen:
-            yield Rejection(str(path), f"duplicate release_id {release.release_id!r} (also in {seen[release.release_id]})")
+            yield duplicate_rejection(path, release.release_id, seen[release.release_id])
             continue
         seen[release.release_id] = str(path)
         yield release

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["site_config", "canned_queries", "TEMPLATES_DIR", "PLUGINS_DIR", "PLUGIN_NAME", "STATIC_MOUNT"]
+__all__ = ["site_config", "canned_queries", "foreign_key_map", "TEMPLATES_DIR", "PLUGINS_DIR", "PLUGIN_NAME", "STATIC_MOUNT"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 """Datasette templates of the site (``--template-dir``)."""
@@ -45,3 +45,19 @@ def site_config() -> dict[str, Any]:
 def canned_queries() -> dict[str, dict[str, str]]:
     """``queries.yaml`` as a fresh dict: query name → ``title``, ``description``, ``sql``."""
     return copy.deepcopy(_load("queries.yaml"))
+
+
+def foreign_key_map(schema: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Single-column foreign keys of a Table Schema: field → (table, field) referenced.
+
+    The referenced table is named as in the database (a Parquet resource's
+    ``-parquet`` suffix dropped); multi-column keys are left out.
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for fk in schema.get("foreignKeys", []):
+        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        ref = fk["reference"]["fields"]
+        ref = ref if isinstance(ref, list) else [ref]
+        if len(fields) == 1:
+            out[fields[0]] = (fk["reference"]["resource"].removesuffix("-parquet"), ref[0])
+    return out

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 import sqlite_utils
 
 from ..settings import TABLES
-from .config import site_config
+from .config import foreign_key_map, site_config
 
 __all__ = ["build_database", "create_table_sql", "FTS_TOKENIZE", "SQL_TYPES"]
 
@@ -67,13 +67,7 @@ def create_table_sql(table: str, schema: dict[str, Any], *, label: str | None = 
         KeyError: a field has a type not in :data:`SQL_TYPES`.
     """
     pk = list(schema.get("primaryKey") or [])
-    refs = {}
-    for fk in schema.get("foreignKeys", []):
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        ref_fields = fk["reference"]["fields"]
-        ref_fields = ref_fields if isinstance(ref_fields, list) else [ref_fields]
-        if len(fields) == 1:
-            refs[fields[0]] = (fk["reference"]["resource"].removesuffix("-parquet"), ref_fields[0])
+    refs = foreign_key_map(schema)
     lines = []
     for field in schema["fields"]:
         name = field["name"]

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..settings import TABLES
-from .config import PLUGIN_NAME, STATIC_MOUNT, canned_queries, site_config
+from .config import PLUGIN_NAME, STATIC_MOUNT, canned_queries, foreign_key_map, site_config
 
 __all__ = ["build_metadata"]
 
@@ -33,17 +33,6 @@ def _column_description(field: dict[str, Any], fks: dict[str, tuple[str, str]]) 
             text += "."
         text = (text + " " if text else "") + "One of: " + ", ".join(enum) + "."
     return text
-
-
-def _foreign_keys(schema: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    out = {}
-    for fk in schema.get("foreignKeys", []):
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        ref = fk["reference"]["fields"]
-        ref = ref if isinstance(ref, list) else [ref]
-        if len(fields) == 1:
-            out[fields[0]] = (fk["reference"]["resource"], ref[0])
-    return out
 
 
 def _a(href: str, text: str, *, download: bool = False) -> str:
@@ -139,7 +128,7 @@ def build_metadata(descriptor: dict[str, Any], db_name: str, *, downloads: dict[
         if resource is None:
             continue
         schema = resource.get("schema", {})
-        fks = _foreign_keys(schema)
+        fks = foreign_key_map(schema)
         tcfg = cfg["tables"].get(table, {})
         meta: dict[str, Any] = {
             "title": resource.get("title", table),
