@@ -18,7 +18,7 @@ def _data_version() -> str:
     return str(package_metadata()["version"])
 
 
-COMMAND_MODULES = ("build", "validate", "publish", "serve", "evaluate", "fetch", "diff", "release")
+COMMAND_MODULES = ("build", "validate", "publish", "serve", "evaluate", "train", "fetch", "diff", "release")
 """Modules under ``govpress.cli`` that each define one command, in help order."""
 
 

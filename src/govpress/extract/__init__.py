@@ -25,7 +25,7 @@ from typing import Any
 from .. import settings
 from ..models import Extraction, Release
 
-__all__ = ["load_pipeline", "extract", "pipeline_fingerprint", "model_name", "CONFIG_PATH"]
+__all__ = ["load_pipeline", "extract", "rule_records", "pipeline_fingerprint", "model_name", "CONFIG_PATH"]
 
 CONFIG_PATH = Path(__file__).resolve().parent / "config.cfg"
 """The pipeline's config: model names, components and their pattern files."""
@@ -103,7 +103,8 @@ def pipeline_fingerprint() -> str:
     import spacy
 
     digest = hashlib.sha256()
-    for path in sorted(p for p in _HERE.rglob("*") if p.is_file() and p.suffix in _FINGERPRINT_SUFFIXES
+    for path in sorted(p for p in _HERE.rglob("*") if p.is_file()
+                       and (p.suffix in _FINGERPRINT_SUFFIXES or "models" in p.relative_to(_HERE).parts)
                        and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(_HERE)).encode() + b"\0" + path.read_bytes() + b"\0")
     try:
@@ -117,13 +118,40 @@ def pipeline_fingerprint() -> str:
 _PIPELINE: Any = None
 
 
-def extract(release: Release, nlp: Any = None) -> Extraction:
+def rule_records(release: Release, nlp: Any) -> tuple[Any, list[Any], list[Any], list[Any], list[Any]]:
+    """Parse one release and run the rule builders (no classifier).
+
+    Args:
+        release: an ingested English release with a non-empty body.
+        nlp: the pipeline from :func:`load_pipeline`.
+    Returns:
+        ``(release_doc, officials, events, commitments, partnerships)``: the
+        :class:`~.document.ReleaseDoc` and the rule records, each list in text order.
+    """
+    from .document import ReleaseDoc
+    from .officials import find_officials
+    from .events import find_events
+    from .commitments import find_commitments
+    from .partnerships import find_partnerships
+
+    rd = ReleaseDoc.build(release, nlp)
+    officials = find_officials(rd)
+    partnerships = find_partnerships(rd)
+    events = find_events(rd)
+    commitments = find_commitments(rd, events, partnerships)
+    return rd, list(officials), list(events), list(commitments), list(partnerships)
+
+
+def extract(release: Release, nlp: Any = None, classifier: str | None | bool = None) -> Extraction:
     """Extract every record from one release.
 
     Args:
         release: an ingested release (normalised body).
         nlp: the pipeline from :func:`load_pipeline`; loaded (once per process)
             when ``None``.
+        classifier: the folder of a trained sentence classifier (default: the
+            committed one, see :mod:`.sentences`), or ``False`` for the rule
+            records alone.
     Returns:
         An :class:`~govpress.models.Extraction` whose spans all point into
         ``release.body``. A release not in English gives an empty extraction with
@@ -138,17 +166,12 @@ def extract(release: Release, nlp: Any = None) -> Extraction:
         if _PIPELINE is None:
             _PIPELINE = load_pipeline()
         nlp = _PIPELINE
-    from .document import ReleaseDoc
-    from .officials import find_officials
-    from .events import find_events
-    from .commitments import find_commitments
-    from .partnerships import find_partnerships
+    from .sentences import apply_classifier, load_classifier
 
-    rd = ReleaseDoc.build(release, nlp)
-    officials = find_officials(rd)
-    partnerships = find_partnerships(rd)
-    events = find_events(rd)
-    commitments = find_commitments(rd, events, partnerships)
+    rd, officials, events, commitments, partnerships = rule_records(release, nlp)
+    clf = load_classifier(classifier or None) if classifier is not False else None
+    if clf is not None:
+        events, commitments, partnerships = apply_classifier(rd, clf, events, commitments, partnerships)
     return Extraction(
         release.release_id,
         officials=tuple(officials),
