@@ -45,7 +45,10 @@ DEFAULT_SETS = Path("training") / "sets.yaml"
 """The default list of (releases, gold) folder pairs, relative to the repository root."""
 
 CONFIG_NAME = "sentences.cfg"
-"""The ``spacy train`` config, in ``govpress/extract/models/``."""
+"""The ``spacy train`` config of the sentence model, in ``govpress/extract/models/``."""
+
+TYPES_CONFIG_NAME = "commitment-types.cfg"
+"""The ``spacy train`` config of the commitment-type model, beside it."""
 
 SEED = 0
 
@@ -127,6 +130,7 @@ def _label_rows(a: Analysed) -> None:
     sents = list(rd.doc.sents)
     sent_tokens = [set(_tokens(s.text)) for s in sents]
     positive: dict[str, set[int]] = {k: set() for k in LABELS}
+    ctype: dict[int, str] = {}
     for label, table in zip(LABELS, ("commitments", "events", "partnerships")):
         for g in a.gold.get(table) or []:
             toks = set(_tokens(g.get("evidence", "")))
@@ -139,6 +143,8 @@ def _label_rows(a: Analysed) -> None:
                     best, best_i = cover, i
             if best >= 0.5:
                 positive[label].add(best_i)
+                if table == "commitments" and g.get("commitment_type"):
+                    ctype.setdefault(best_i, g["commitment_type"])
     built = {"events": _sentence_starts(rd, a.events), "commitments": _sentence_starts(rd, a.commitments),
              "partnerships": _sentence_starts(rd, a.partnerships)}
     for i, s in enumerate(sents):
@@ -146,7 +152,8 @@ def _label_rows(a: Analysed) -> None:
         if not text:
             continue
         a.rows.append({"release_id": a.release.release_id, "text": text,
-                       "cats": {k: float(i in positive[k]) for k in LABELS}})
+                       "cats": {k: float(i in positive[k]) for k in LABELS},
+                       "commitment_type": ctype.get(i)})
 
 
 def collect(sets: Sequence[GoldSet], nlp: Any = None,
@@ -180,8 +187,8 @@ def collect(sets: Sequence[GoldSet], nlp: Any = None,
     return out
 
 
-def _config_path() -> Path:
-    return Path(str(resources.files("govpress.extract").joinpath("models", CONFIG_NAME)))
+def _config_path(name: str = CONFIG_NAME) -> Path:
+    return Path(str(resources.files("govpress.extract").joinpath("models", name)))
 
 
 def _docbin(rows: Sequence[dict[str, Any]], path: Path) -> None:
@@ -197,49 +204,72 @@ def _docbin(rows: Sequence[dict[str, Any]], path: Path) -> None:
     db.to_disk(path)
 
 
+def _type_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of the commitment-type model: the commitment sentences, one-hot over the types seen."""
+    typed = [r for r in rows if r.get("commitment_type")]
+    types = sorted({r["commitment_type"] for r in typed})
+    return [{"text": r["text"], "cats": {t: float(t == r["commitment_type"]) for t in types}} for r in typed]
+
+
+def _spacy_train(config: str, rows: Sequence[dict[str, Any]], out: Path, meta: dict[str, Any], quiet: bool) -> None:
+    import contextlib
+    import io
+
+    from spacy.cli.train import train as spacy_train
+
+    with tempfile.TemporaryDirectory(prefix="govpress-train-") as tmp:
+        t = Path(tmp)
+        _docbin(rows, t / "train.spacy")
+        _docbin(rows[: max(1, len(rows) // 10)], t / "dev.spacy")
+        quiet_out = contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext()
+        with quiet_out:
+            spacy_train(_config_path(config), t / "out", use_gpu=-1, overrides={
+                "paths.train": str(t / "train.spacy"), "paths.dev": str(t / "dev.spacy"),
+                "system.seed": SEED,
+            })
+        model = t / "out" / "model-last"
+        _normalise_meta(model, meta)
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(model, out)
+
+
 def train_classifier(rows: Sequence[dict[str, Any]], out_dir: Path | str, *, version: str = "1.0.0",
                      quiet: bool = True) -> Path:
-    """Train the sentence classifier on labelled rows with ``spacy train``; write it to ``out_dir``.
+    """Train the models on labelled rows with ``spacy train``; write them under ``out_dir``.
+
+    Writes ``out_dir/sentences`` (``textcat_multilabel`` over the sentence labels,
+    config ``extract/models/sentences.cfg``) and ``out_dir/commitment-types`` (an
+    exclusive ``textcat`` over the commitment types of the commitment sentences,
+    config ``extract/models/commitment-types.cfg``), and leaves other files there alone.
 
     Args:
-        rows: training rows (``{"text", "cats"}``) from :func:`collect`, in a fixed order.
-        out_dir: the model folder to (re)write.
-        version: the model's version, recorded in its ``meta.json`` and in the
-            ``extractor`` of the rows it makes.
+        rows: training rows (``{"text", "cats", "commitment_type"}``) from :func:`collect`, in a fixed order.
+        out_dir: the models folder.
+        version: the models' version, recorded in their ``meta.json`` and in the
+            ``extractor`` of the rows they make.
     Returns:
         ``out_dir``.
     Raises:
         GovpressError: no row, or no positive example of some label.
     """
-    from spacy.cli.train import train as spacy_train
-
-    from .extract.sentences import LABELS, MODEL_NAME, label_counts
+    from .extract.sentences import LABELS, MODEL_NAME, SENTENCES_DIR, TYPES_DIR, label_counts
 
     counts = label_counts(rows)
     if not rows or not all(counts.values()):
         raise GovpressError(f"cannot train: positive examples per label {counts}")
     out = Path(out_dir)
-    with tempfile.TemporaryDirectory(prefix="govpress-train-") as tmp:
-        t = Path(tmp)
-        _docbin(rows, t / "train.spacy")
-        _docbin(rows[: max(1, len(rows) // 10)], t / "dev.spacy")
-        import contextlib
-        import io
-
-        quiet_out = contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext()
-        with quiet_out:
-            spacy_train(_config_path(), t / "out", use_gpu=-1, overrides={
-                "paths.train": str(t / "train.spacy"), "paths.dev": str(t / "dev.spacy"),
-                "system.seed": SEED,
-            })
-        model = t / "out" / "model-last"
-        _normalise_meta(model, {
-            "name": MODEL_NAME.replace("-", "_"), "version": version,
-            "description": f"govpress sentence classifier: labels {', '.join(LABELS)}; "
-                           f"trained on {len(rows)} sentences ({counts})"})
-        if out.exists():
-            shutil.rmtree(out)
-        shutil.copytree(model, out)
+    out.mkdir(parents=True, exist_ok=True)
+    _spacy_train(CONFIG_NAME, rows, out / SENTENCES_DIR, {
+        "name": MODEL_NAME.replace("-", "_"), "version": version,
+        "description": f"govpress sentence classifier: labels {', '.join(LABELS)}; "
+                       f"trained on {len(rows)} sentences ({counts})"}, quiet)
+    typed = _type_rows(rows)
+    if len({r for t in typed for r, v in t["cats"].items() if v}) >= 2:
+        _spacy_train(TYPES_CONFIG_NAME, typed, out / TYPES_DIR, {
+            "name": MODEL_NAME.replace("-", "_") + "_commitment_types", "version": version,
+            "description": f"govpress commitment-type classifier: trained on {len(typed)} commitment sentences"},
+            quiet)
     return out
 
 
@@ -370,8 +400,9 @@ def cross_validate(analysed: Sequence[Analysed], k: int, *, rules_only: bool = F
         clf = None
         if not rules_only:
             with tempfile.TemporaryDirectory(prefix="govpress-fold-") as tmp:
-                model = train_classifier(train_rows, Path(tmp) / "model")
-                clf = spacy.load(model)
+                from .extract.sentences import load_classifier
+
+                clf = load_classifier.__wrapped__(str(train_classifier(train_rows, Path(tmp) / "model")))
         folds.append(score_analysed(held, clf))
         if progress:
             progress(i + 1, k)

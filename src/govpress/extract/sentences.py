@@ -23,6 +23,7 @@ scores, and the scores are rounded before they are compared with thresholds.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ _ENT_TYPES = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", 
 _RULE_GROUPS = ("events", "commitments", "partnerships")
 
 
+
 @dataclass(frozen=True)
 class Thresholds:
     """Decision thresholds on a label's rounded probability (0–1)."""
@@ -67,6 +69,10 @@ THRESHOLDS: dict[str, Thresholds] = {
 """Per-label thresholds, chosen by cross-validation (``govpress evaluate --folds``) and by
 training on every set but dev2 and scoring dev2. Filtering events and partnerships
 lowered both, so for them the model only scores (keep 0, add never)."""
+
+
+TYPE_THRESHOLD = 0.6
+"""The type model's probability needed to type a model-made commitment (else the rules' type)."""
 
 
 def _alpha(text: str) -> str:
@@ -143,29 +149,49 @@ def sentence_features(rd: ReleaseDoc, sent: SpacySpan, built: dict[str, set[int]
 
 
 def classifier_path() -> Path:
-    """Where the committed classifier lives (``govpress/extract/models/sentences``)."""
-    return Path(str(resources.files("govpress.extract").joinpath("models", "sentences")))
+    """Where the committed models live (``govpress/extract/models``): ``sentences/``
+    (the sentence labels) and ``commitment-types/`` (the type of a commitment sentence)."""
+    return Path(str(resources.files("govpress.extract").joinpath("models")))
+
+
+SENTENCES_DIR = "sentences"
+TYPES_DIR = "commitment-types"
+
+
+@dataclass(frozen=True)
+class Classifiers:
+    """The trained models: ``sentences`` (``textcat_multilabel`` over :data:`LABELS`) and
+    ``commitment_types`` (an exclusive ``textcat`` over commitment types, or ``None``)."""
+
+    sentences: Any
+    commitment_types: Any = None
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The sentence model's ``meta.json``."""
+        return dict(self.sentences.meta)
 
 
 @functools.lru_cache(maxsize=4)
-def load_classifier(path: str | None = None) -> Any:
-    """Load the trained classifier (a spaCy ``Language`` with a ``textcat_multilabel``).
+def load_classifier(path: str | None = None) -> Classifiers | None:
+    """Load the trained models from a folder written by ``govpress train``.
 
     Args:
-        path: a model folder written by ``govpress train``; default
-            :func:`classifier_path`.
+        path: the models folder (holding ``sentences/`` and optionally
+            ``commitment-types/``); default :func:`classifier_path`.
     Returns:
-        The pipeline, or ``None`` when no model is there (then the rule records
-        stand as they are).
+        The :class:`Classifiers`, or ``None`` when there is no sentence model (then
+        the rule records stand as they are).
     Raises:
-        OSError: the folder exists but is not a loadable spaCy pipeline.
+        OSError: a model folder exists but is not a loadable spaCy pipeline.
     """
     import spacy
 
     p = Path(path) if path else classifier_path()
-    if not (p / "meta.json").is_file():
+    if not (p / SENTENCES_DIR / "meta.json").is_file():
         return None
-    return spacy.load(p)
+    types = spacy.load(p / TYPES_DIR) if (p / TYPES_DIR / "meta.json").is_file() else None
+    return Classifiers(spacy.load(p / SENTENCES_DIR), types)
 
 
 def classifier_id(clf: Any) -> str:
@@ -182,6 +208,8 @@ class SentenceScores:
     """Token index of the sentence start in the release doc."""
     end: int
     scores: dict[str, float]
+    text: str = ""
+    """The sentence's feature text (:func:`sentence_features`)."""
 
 
 def score_sentences(rd: ReleaseDoc, clf: Any, built: dict[str, set[int]]) -> list[SentenceScores]:
@@ -195,13 +223,13 @@ def score_sentences(rd: ReleaseDoc, clf: Any, built: dict[str, set[int]]) -> lis
     texts = [sentence_features(rd, s, built) for s in sents]
     out: list[SentenceScores] = []
     # a sentence without words (only punctuation) is never a record; the model is not asked
-    docs = iter(clf.pipe([t for t in texts if t]))
+    docs = iter(clf.sentences.pipe([t for t in texts if t]))
     for s, text in zip(sents, texts):
         if not text:
-            out.append(SentenceScores(s.start, s.end, {k: 0.0 for k in LABELS}))
+            out.append(SentenceScores(s.start, s.end, {k: 0.0 for k in LABELS}, text))
             continue
         doc = next(docs)
-        out.append(SentenceScores(s.start, s.end, {k: round(float(doc.cats.get(k, 0.0)), 3) for k in LABELS}))
+        out.append(SentenceScores(s.start, s.end, {k: round(float(doc.cats.get(k, 0.0)), 3) for k in LABELS}, text))
     return out
 
 
@@ -241,7 +269,18 @@ def _status(root: Any) -> str:
     return "announced"
 
 
-def _model_commitment(rd: ReleaseDoc, sent: SpacySpan, extractor: str) -> Any:
+def _model_type(clf: Classifiers, text: str) -> str | None:
+    """The commitment type the type model gives a sentence's feature text (``None``: no model)."""
+    if clf.commitment_types is None or not text:
+        return None
+    cats = clf.commitment_types(text).cats
+    if not cats:
+        return None
+    best = max(sorted(cats), key=lambda k: round(cats[k], 3))
+    return best if round(cats[best], 3) >= TYPE_THRESHOLD else None
+
+
+def _model_commitment(rd: ReleaseDoc, sent: SpacySpan, extractor: str, ctype: str | None) -> Any:
     from ..models import Commitment
     from .commitments import _actor_country, _actor_key, _actor_text, _Finder
     from .events import _subject
@@ -251,7 +290,7 @@ def _model_commitment(rd: ReleaseDoc, sent: SpacySpan, extractor: str) -> Any:
     key = _actor_key(rd, subj)
     ev = rd.evidence(sent.start_char, sent.end_char)
     money = rd.money_in(ev.char_start, ev.char_end)
-    ctype = _Finder(rd).type_of(sent.start, sent.end, {"commitment_type": "policy"}, root)
+    ctype = ctype or _Finder(rd).type_of(sent.start, sent.end, {"commitment_type": "policy"}, root)
     return Commitment(
         commitment_type=ctype, status=_status(root), evidence=ev, actor=_actor_text(rd, subj), actor_key=key,
         actor_country_code=_actor_country(rd, subj, key), action=ev.text,
@@ -272,7 +311,8 @@ def apply_classifier(rd: ReleaseDoc, clf: Any, events: list[Any], commitments: l
     """
     built = {"events": _sentence_starts(rd, events), "commitments": _sentence_starts(rd, commitments),
              "partnerships": _sentence_starts(rd, partnerships)}
-    scores = {s.start: s.scores for s in score_sentences(rd, clf, built)}
+    score_texts = score_sentences(rd, clf, built)
+    scores = {s.start: s.scores for s in score_texts}
 
     def score(record: Any, label: str) -> float:
         s = sentence_of(rd, record.evidence.char_start)
@@ -282,10 +322,11 @@ def apply_classifier(rd: ReleaseDoc, clf: Any, events: list[Any], commitments: l
     partnerships = [p for p in partnerships if score(p, "PARTNERSHIP") >= THRESHOLDS["PARTNERSHIP"].keep]
     commitments = [c for c in commitments if score(c, "COMMITMENT") >= THRESHOLDS["COMMITMENT"].keep]
     extractor = classifier_id(clf)
+    texts = {s.start: s.text for s in score_texts}
     have = _sentence_starts(rd, commitments)
     for sent in rd.doc.sents:
         if sent.start in have or scores.get(sent.start, {}).get("COMMITMENT", 0.0) < THRESHOLDS["COMMITMENT"].add:
             continue
-        commitments.append(_model_commitment(rd, sent, extractor))
+        commitments.append(_model_commitment(rd, sent, extractor, _model_type(clf, texts.get(sent.start, ""))))
     key = lambda r: (r.evidence.char_start, r.evidence.char_end)  # noqa: E731
     return sorted(events, key=key), sorted(commitments, key=key), sorted(partnerships, key=key)
