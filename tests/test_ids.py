@@ -128,3 +128,44 @@ def test_release_rows_use_content_ids_in_link_tables(release: Release) -> None:
         f"{RID}/commitment/1664-1731-resourcing", f"{RID}/commitment/1664-1731-funding"]
     assert [r["partnership_id"] for r in rows["partnerships"]] == [f"{RID}/partnership/759-796"]
     assert rows["partnership_parties"][0]["partnership_id"] == f"{RID}/partnership/759-796"
+
+
+# --- release IDs: the input's own, kept as given ---------------------------------------------
+
+FRANK = "new-frank-adverts-mark-tenth-anniversary--2"  # GOV.UK's own slug (base_path /government/news/…--2)
+
+
+def test_release_id_pattern_is_the_schema_pattern() -> None:
+    from govpress.ingest.readers import RELEASE_ID_PATTERN
+
+    [f] = [f for f in load_schema("releases")["fields"] if f["name"] == "release_id"]
+    assert f["constraints"]["pattern"] == RELEASE_ID_PATTERN.pattern
+    assert re.fullmatch(f["constraints"]["pattern"], FRANK)
+
+
+def test_own_release_id_is_kept_exactly(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "a.json").write_text(json.dumps({"release_id": FRANK, "title": "New FRANK adverts",
+                                                 "published": "2013-01-28", "body": "Text."}), encoding="utf-8")
+    (tmp_path / "b.md").write_text(f"---\nrelease_id: {FRANK}\ntitle: T\npublished: 2013-01-28\n---\nText.\n",
+                                   encoding="utf-8")
+    assert read_release(tmp_path / "a.json").release_id == FRANK
+    assert read_release(tmp_path / "b.md").release_id == FRANK
+    # the GOV.UK Content API item of that release: the last base_path segment as it is
+    assert read_release(ROOT / "tests" / "fixtures" / "govuk" / "best-practice-press-release.json").release_id == FRANK
+
+
+@pytest.mark.parametrize("bad", ["New FRANK adverts", "-leading-hyphen", "pm_call", "café"])
+def test_invalid_own_release_id_is_a_clear_error(tmp_path: Path, bad: str) -> None:
+    import json
+
+    from govpress.errors import IngestError
+
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps({"release_id": bad, "title": "T", "published": "2013-01-28", "body": "Text."}),
+                    encoding="utf-8")
+    with pytest.raises(IngestError) as info:
+        read_release(path)
+    assert str(info.value) == (f"{path}: release_id {bad!r} is not a valid ID (lowercase letters, digits and "
+                               "hyphens, starting with a letter or digit)")
