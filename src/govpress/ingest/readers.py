@@ -147,12 +147,13 @@ _HTML_BODY = re.compile(r"<(?:p|div|br|span|a|b|i|em|strong|ul|ol|li|h[1-6]|tabl
 
 
 def _body_text(body: str) -> str:
-    """Normalise a body; one that holds HTML markup is converted to text first."""
-    if _HTML_BODY.search(body):
-        from .html import html_to_text
+    """Normalise a body; one that holds HTML markup is converted to text first, and
+    character references outside markup ("£1.5&nbsp;billion") are decoded."""
+    from .html import decode_entities, has_entities, html_to_text
 
+    if _HTML_BODY.search(body):
         return html_to_text(body)
-    return normalise_body(body)
+    return normalise_body(decode_entities(body) if has_entities(body) else body)
 
 
 def release_from_record(meta: dict[str, Any], path: Path, body: str | None = None) -> Release:
