@@ -118,7 +118,7 @@ def old_new(package_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
     parties = read_rows(new, "partnership_parties")
     write_rows(new, "partnership_parties", parties + [dict(parties[0], party="the French Republic")])
     desc = json.loads((new / "datapackage.json").read_text())
-    desc["version"] = "1.0.1"
+    desc["version"] = "2.0.1"
     (new / "datapackage.json").write_text(json.dumps(desc, indent=2))
     return package_copy, new
 
@@ -147,7 +147,7 @@ def test_summary_and_records_from_the_command(old_new: tuple[Path, Path], tmp_pa
     out = tmp_path / "changes.jsonl"
     result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--records", str(out), "--check-version"])
     assert result.exit_code == 0, result.output
-    assert "Version 1.0.0 → 1.0.1 (bump: patch; changes need: patch)" in result.output
+    assert "Version 2.0.0 → 2.0.1 (bump: patch; changes need: patch)" in result.output
     assert "  events               +0 ~1 -1 =1" in result.output
     lines = out.read_text().splitlines()
     assert len(lines) == 3
