@@ -197,7 +197,7 @@ def test_download_events_csv_and_read_it_back(walk: Walk, built_package: Path) -
     data = Path(download.path()).read_bytes()
     assert data == (built_package / "data" / "events.csv").read_bytes()
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
-    visit = next(r for r in rows if r["event_id"] == f"{FOUNDING}/event/1")
+    visit = next(r for r in rows if r["event_id"] == f"{FOUNDING}/event/443-666")
     assert (visit["event_type"], visit["start_date"], visit["location"], visit["country_code"]) == (
         "visit", "2025-12-10", "Brussels", "BE")
 
@@ -214,7 +214,7 @@ def test_events_calendar_feed(walk: Walk) -> None:
     response = page.request.get(href)
     assert response.ok and response.headers["content-type"].startswith("text/calendar")
     events = {str(e["UID"]): e for e in Calendar.from_ical(response.body()).walk("VEVENT")}
-    visit = events[f"{FOUNDING}/event/1@govpress"]
+    visit = events[f"{FOUNDING}/event/443-666@govpress"]
     assert str(visit["SUMMARY"]) == "Visit in Brussels, 2025-12-10"
     assert (visit.decoded("DTSTART"), visit.decoded("DTEND")) == (date(2025, 12, 10), date(2025, 12, 11))  # all day
     [summit] = [e for e in events.values() if str(e["SUMMARY"]) == "Illicit Finance Summit (date: month)"]

@@ -12,7 +12,7 @@ import pytest
 from govpress.build import build
 from govpress.curate import Curation, CurationError, load_curation
 
-EVENT = {"event_id": "r/event/1", "event_type": "visit", "start_date": date(2025, 7, 7), "end_date": None,
+EVENT = {"event_id": "r/event/0-66", "event_type": "visit", "start_date": date(2025, 7, 7), "end_date": None,
          "date_precision": "week", "timing": "after", "location": None, "country_code": None,
          "evidence": "He looked forward to welcoming the President to the UK next week",
          "char_start": 0, "char_end": 66, "review_status": "machine"}
@@ -24,7 +24,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def _entry(**kw: object) -> dict:
-    return {"table": "events", "id": "r/event/1", "_file": "curation/x.yaml", "evidence": EVENT["evidence"], **kw}
+    return {"table": "events", "id": "r/event/0-66", "_file": "curation/x.yaml", "evidence": EVENT["evidence"], **kw}
 
 
 def test_set_rederives_end_date_and_timing() -> None:
@@ -40,22 +40,22 @@ def test_set_rederives_end_date_and_timing() -> None:
 
 
 def test_verified_and_delete_with_link_rows() -> None:
-    cur = Curation([_entry(verified=True), _entry(id="r/event/3", delete=True), _entry(id="gone/event/9", verified=True)])
+    cur = Curation([_entry(verified=True), _entry(id="r/event/70-131", delete=True), _entry(id="gone/event/5-40", verified=True)])
     assert cur.apply("events", dict(EVENT))["review_status"] == "verified"
-    assert cur.apply("events", {**EVENT, "event_id": "r/event/3"}) is None
-    assert cur.apply("event_participants", {"event_id": "r/event/3", "official_id": "x"}) is None  # goes with its event
-    assert cur.apply("event_participants", {"event_id": "r/event/1", "official_id": "x"}) is not None
-    assert cur.unused() == ["events gone/event/9"]
-    assert cur.problems() == ["curation/x.yaml: events gone/event/9: matches no record"]
+    assert cur.apply("events", {**EVENT, "event_id": "r/event/70-131"}) is None
+    assert cur.apply("event_participants", {"event_id": "r/event/70-131", "official_id": "x"}) is None  # goes with its event
+    assert cur.apply("event_participants", {"event_id": "r/event/0-66", "official_id": "x"}) is not None
+    assert cur.unused() == ["events gone/event/5-40"]
+    assert cur.problems() == ["curation/x.yaml: events gone/event/5-40: matches no record"]
 
 
 def test_a_correction_never_moves_to_another_record() -> None:
-    """After the release text changed, event/1 is a different event: the entry is stale."""
+    """After the release text changed, the ID's span holds other words: the entry is stale."""
     cur = Curation([_entry(set={"location": "London"})])
     other = {**EVENT, "evidence": "the G7 meeting in Ottawa", "location": "Ottawa"}
     assert cur.apply("events", other) == other  # untouched
     assert cur.problems() == [
-        "curation/x.yaml: events r/event/1: not applied — the record's evidence is now "
+        "curation/x.yaml: events r/event/0-66: not applied — the record's evidence is now "
         "'the G7 meeting in Ottawa', not the evidence the entry quotes"]
 
 
@@ -74,14 +74,14 @@ def test_a_correction_never_moves_to_another_record() -> None:
 def test_bad_values_are_refused_naming_file_and_entry(change: dict, message: str) -> None:
     with pytest.raises(CurationError) as info:
         Curation([_entry(set=change)]).apply("events", dict(EVENT), published=date(2025, 7, 5))
-    assert str(info.value).startswith("curation/x.yaml: events r/event/1: ")
+    assert str(info.value).startswith("curation/x.yaml: events r/event/0-66: ")
     assert message in str(info.value)
 
 
 def test_bad_amount_is_refused() -> None:
-    row = {"commitment_id": "r/commitment/1", "amount": None, "evidence": "e", "review_status": "machine"}
-    cur = Curation([{"table": "commitments", "id": "r/commitment/1", "evidence": "e", "set": {"amount": "lots"}, "_file": "f.yaml"}])
-    with pytest.raises(CurationError, match=r"f.yaml: commitments r/commitment/1: amount: 'lots' is not a number"):
+    row = {"commitment_id": "r/commitment/0-1", "amount": None, "evidence": "e", "review_status": "machine"}
+    cur = Curation([{"table": "commitments", "id": "r/commitment/0-1", "evidence": "e", "set": {"amount": "lots"}, "_file": "f.yaml"}])
+    with pytest.raises(CurationError, match=r"f.yaml: commitments r/commitment/0-1: amount: 'lots' is not a number"):
         cur.apply("commitments", row)
 
 
@@ -90,11 +90,11 @@ def test_bad_amount_is_refused() -> None:
     [
         ("- {table: nope, id: x}\n", "entry 1: table 'nope' cannot be curated"),
         ("table: events\n", "expected a list of corrections"),
-        ("- {table: events, id: r/event/1, set: {location: X}}\n", "entry 1: an events entry must quote the record's evidence"),
-        ("- {table: events, id: r/event/1, evidence: e, sett: {location: X}}\n", "entry 1: unknown key(s) ['sett']"),
-        ("- {table: events, id: r/event/1, evidence: e, verified: 'no'}\n", "entry 1: 'verified' must be true or false, not 'no'"),
-        ("- {table: events, id: r/event/1, evidence: e, set: [start_date]}\n", "entry 1: 'set' must be a mapping of field: value"),
-        ("- {table: events, id: r/event/1, evidence: e, set: {start_date: 2025-13-01}}\n", "unparseable YAML: month must be in 1..12"),
+        ("- {table: events, id: r/event/0-66, set: {location: X}}\n", "entry 1: an events entry must quote the record's evidence"),
+        ("- {table: events, id: r/event/0-66, evidence: e, sett: {location: X}}\n", "entry 1: unknown key(s) ['sett']"),
+        ("- {table: events, id: r/event/0-66, evidence: e, verified: 'no'}\n", "entry 1: 'verified' must be true or false, not 'no'"),
+        ("- {table: events, id: r/event/0-66, evidence: e, set: [start_date]}\n", "entry 1: 'set' must be a mapping of field: value"),
+        ("- {table: events, id: r/event/0-66, evidence: e, set: {start_date: 2025-13-01}}\n", "unparseable YAML: month must be in 1..12"),
     ],
 )
 def test_bad_curation_files_name_the_file(tmp_path: Path, text: str, message: str) -> None:
@@ -122,6 +122,34 @@ def test_correction_survives_rebuilds(tmp_path: Path) -> None:
         result = build([src], tmp_path / "out", cache_dir=tmp_path / "cache", curation_dir=cur, jobs=1)
         assert _rows(tmp_path / "out" / "data" / "releases.csv")[0]["title"] == "Corrected title"
         assert result.unused_curation == []
+
+
+def test_correction_by_id_survives_a_record_added_before_it() -> None:
+    """IDs come from the evidence offsets: an event the extractor now also finds earlier in
+    the release does not move the correction (founding release, seeds/000_23ac0df54e00c4b6.txt)."""
+    from govpress.ingest import read_release
+    from govpress.models import Event, Extraction, Span
+    from govpress.resolve import OfficialIndex, release_rows
+
+    release = read_release(Path(__file__).resolve().parent.parent / "seeds" / "000_23ac0df54e00c4b6.txt")
+
+    def ev(text: str, event_type: str) -> Event:
+        start = release.body.index(text)
+        return Event(event_type, Span(text, start, start + len(text)))
+
+    spring = ev("Council of Europe member states are expected to meet in Spring 2026 to discuss the ECHR reforms", "meeting")
+    visit = ev("Foreign Secretary travels to Brussels today", "visit")
+    rid = release.release_id
+    cur = Curation([{"table": "events", "id": f"{rid}/event/1822-1917", "evidence": spring.evidence.text,
+                     "set": {"location": "Strasbourg"}, "_file": "curation/x.yaml"}])
+    index = OfficialIndex()
+    index.resolve()
+    for events in ((spring,), (visit, spring)):
+        rows = [row for table, row in release_rows(release, Extraction(rid, events=events), index) if table == "events"]
+        fixed = {r["event_id"]: cur.apply("events", r, release.published_date)["location"] for r in rows}
+        assert fixed[f"{rid}/event/1822-1917"] == "Strasbourg"
+    assert fixed == {f"{rid}/event/443-486": None, f"{rid}/event/1822-1917": "Strasbourg"}
+    assert cur.problems() == []
 
 
 def test_enums_in_models_match_the_table_schemas() -> None:

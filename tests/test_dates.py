@@ -365,3 +365,35 @@ def test_offsets_with_line_breaks() -> None:
     text = "Council of Europe member\nstates are expected to meet in Spring\n2026 to discuss"
     [(start, end, value)] = find_dates(text, date(2025, 12, 10))
     assert text[start:end] == "Spring\n2026" == value.text and value.start == date(2026, 3, 1)
+
+
+# --- issue 9 item 5: numeric dates are British day/month/year ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The talks took place on 04/06/2025.", [("04/06/2025", "2025-06-04", "day", None)]),  # 4 June, not 6 April
+        ("on 4/6/2025 in London", [("4/6/2025", "2025-06-04", "day", None)]),
+        ("signed on 04.06.2025.", [("04.06.2025", "2025-06-04", "day", None)]),
+        ("from 04-06-2025", [("04-06-2025", "2025-06-04", "day", None)]),
+        ("by 31/12/2030 at the latest", [("31/12/2030", "2030-12-31", "day", None)]),
+        ("published 2025-06-04", [("2025-06-04", "2025-06-04", "day", None)]),  # ISO 8601 stays year first
+        ("on 13/06/2025", [("13/06/2025", "2025-06-13", "day", None)]),
+    ],
+)
+def test_numeric_dates_british_order(text: str, expected: list) -> None:
+    assert _hits(text, date(2025, 6, 10)) == expected
+
+
+@pytest.mark.parametrize("text", ["on 06/13/2025", "on 31/02/2025", "on 04/06/25", "ref 12/05/2025/7", "04/06.2025",
+                                  "version 1.04.06.2025"])
+def test_not_numeric_dates(text: str) -> None:
+    """An impossible day or month (US order "06/13"), a two-digit year, mixed separators or a
+    longer number are no date."""
+    assert _hits(text, date(2025, 6, 10)) == []
+
+
+def test_numeric_forms_are_data() -> None:
+    forms = yaml.safe_load(dates_module.DATA_PATH.read_text(encoding="utf-8"))["numeric_dates"]
+    assert forms[0] == {"order": ["day", "month", "year"], "separators": ["/", ".", "-"]}

@@ -118,7 +118,7 @@ def old_new(package_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
     parties = read_rows(new, "partnership_parties")
     write_rows(new, "partnership_parties", parties + [dict(parties[0], party="the French Republic")])
     desc = json.loads((new / "datapackage.json").read_text())
-    desc["version"] = "1.0.1"
+    desc["version"] = "2.0.1"
     (new / "datapackage.json").write_text(json.dumps(desc, indent=2))
     return package_copy, new
 
@@ -137,7 +137,7 @@ def test_records_by_primary_key(old_new: tuple[Path, Path]) -> None:
     assert diff.records[2]["row"] == {"partnership_id": f"{FOUNDING}/partnership/1", "party": "the French Republic",
                                       "country_code": "FR"}
     assert diff.tables["events"].to_json() == {"added": 0, "modified": 1, "deleted": 1, "unchanged": 1}
-    assert diff.tables["releases"].to_json() == {"added": 0, "modified": 0, "deleted": 0, "unchanged": 30}
+    assert diff.tables["releases"].to_json() == {"added": 0, "modified": 0, "deleted": 0, "unchanged": 58}
     assert diff.schema == []
     assert diff.required_level == "patch" and diff.bump == "patch" and diff.version_ok
 
@@ -147,7 +147,7 @@ def test_summary_and_records_from_the_command(old_new: tuple[Path, Path], tmp_pa
     out = tmp_path / "changes.jsonl"
     result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--records", str(out), "--check-version"])
     assert result.exit_code == 0, result.output
-    assert "Version 1.0.0 → 1.0.1 (bump: patch; changes need: patch)" in result.output
+    assert "Version 2.0.0 → 2.0.1 (bump: patch; changes need: patch)" in result.output
     assert "  events               +0 ~1 -1 =1" in result.output
     lines = out.read_text().splitlines()
     assert len(lines) == 3
@@ -171,18 +171,69 @@ def test_records_to_stdout_and_json_summary(old_new: tuple[Path, Path]) -> None:
 
 
 def test_natural_key_order(package_copy: Path, tmp_path: Path) -> None:
-    """``…/event/9`` sorts before ``…/event/10`` (deterministic, readable order)."""
+    """``…/event/95-120`` sorts before ``…/event/1000-1020`` (deterministic, readable order)."""
     import shutil
 
     install_gold_rows(package_copy)
     new = tmp_path / "new"
     shutil.copytree(package_copy, new)
     events = read_rows(new, "events")
-    extra = [dict(events[0], event_id=f"{FOUNDING}/event/{n}") for n in (10, 9)]
+    extra = [dict(events[0], event_id=f"{FOUNDING}/event/{n}") for n in ("1000-1020", "95-120", "95-120-visit")]
     write_rows(new, "events", events + extra)
     diff = diff_packages(package_copy, new)
-    assert [r["key"]["event_id"].rsplit("/", 1)[1] for r in diff.records] == ["9", "10"]
-    assert diff.tables["events"].added == 2
+    assert [r["key"]["event_id"].rsplit("/", 1)[1] for r in diff.records] == ["95-120", "95-120-visit", "1000-1020"]
+    assert diff.tables["events"].added == 3
+
+
+def test_inserting_one_event_is_one_add(package_copy: Path, tmp_path: Path) -> None:
+    """Record IDs come from content: an event the extractor newly finds in a release is one
+    ADD (with its participant), not a renumbering of the release's later events (N MODs)."""
+    import shutil
+
+    from govpress.models import Event, Extraction, OfficialMention, Participant, Release, Span
+    from govpress.resolve import OfficialIndex, release_rows
+
+    install_gold_rows(package_copy)
+    [rel] = [r for r in read_rows(package_copy, "releases") if r["release_id"] == FOUNDING]
+    release = Release(FOUNDING, rel["title"], rel["published_date"], rel["body"])
+
+    def ev(text: str, event_type: str, *participants: Participant) -> Event:
+        start = release.body.index(text)
+        return Event(event_type, Span(text, start, start + len(text)), participants=participants)
+
+    fs = OfficialMention("fs", None, "Foreign Secretary", "GB", Span("Foreign Secretary", 443, 460))
+    visit = ev("Foreign Secretary travels to Brussels today", "visit", Participant("fs"))
+    deputy = ev("The Deputy Prime Minister and Attorney General attend a meeting of Council of Europe justice "
+                "ministers", "meeting")
+    spring = ev("Council of Europe member states are expected to meet in Spring 2026", "meeting")
+    summit = ev("the Foreign Secretary will host the Illicit Finance Summit", "summit", Participant("fs", "host"))
+    index = OfficialIndex()
+    index.add(FOUNDING, release.published_date, [fs])
+    index.resolve()
+    others = {t: [r for r in read_rows(package_copy, t) if not str(r["event_id"]).startswith(f"{FOUNDING}/")]
+              for t in ("events", "event_participants")}
+
+    def package(where: Path, events: tuple[Event, ...]) -> Path:
+        if where != package_copy:
+            shutil.copytree(package_copy, where)
+        rows: dict[str, list[dict[str, Any]]] = {"events": [], "event_participants": []}
+        for table, row in release_rows(release, Extraction(FOUNDING, officials=(fs,), events=events), index):
+            if table in rows:
+                rows[table].append(row)
+        for table in rows:
+            write_rows(where, table, others[table] + rows[table])
+        return where
+
+    old = package(package_copy, (visit, spring, summit))
+    new = package(tmp_path / "new", (visit, deputy, spring, summit))  # one event found in between
+    diff = diff_packages(old, new)
+    assert [(r["table"], r["op"], r["key"]) for r in diff.records] == [
+        ("events", "ADD", {"event_id": f"{FOUNDING}/event/1044-1146"})]
+    assert diff.records[0]["row"]["event_type"] == "meeting"
+    assert diff.tables["events"].to_json() == {"added": 1, "modified": 0, "deleted": 0, "unchanged": 3}
+    assert diff.tables["event_participants"].to_json() == {"added": 0, "modified": 0, "deleted": 0, "unchanged": 2}
+    assert [r["event_id"] for r in read_rows(new, "event_participants") if r["event_id"].startswith(FOUNDING)] == [
+        f"{FOUNDING}/event/443-486", f"{FOUNDING}/event/3780-3838"]
 
 
 def test_schema_only_diff(old_new: tuple[Path, Path]) -> None:

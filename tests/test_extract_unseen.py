@@ -127,7 +127,7 @@ def test_commitments_new_verbs(unseen_package):
         return {c["evidence"]: (c["commitment_type"], c["status"]) for c in rows_of(unseen_package, "commitments", rid)}
     food = commits("improving-food-in-hospitals-and-schools")
     assert [v for k, v in food.items() if "amended its supplementary guidance" in k] == [("policy", "implemented")]
-    frank = commits("new-frank-adverts-mark-tenth-anniversary-2")
+    frank = commits("new-frank-adverts-mark-tenth-anniversary--2")
     assert [v for k, v in frank.items() if "extended to include" in k] == [("policy", "pledged")]
     kenya = commits("uk-and-kenya-sign-memorandum-of-understanding-on-green-investment")
     assert [v for k, v in kenya.items() if "convene a joint investment committee" in k] == [("cooperation", "pledged")]

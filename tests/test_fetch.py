@@ -249,7 +249,7 @@ def test_fetch_then_build_then_refetch(stub: tuple[GovukStub, str], source: Path
         "Department for Education; Department for Environment, Food & Rural Affairs; Department of Health and Social Care")
     assert rows["christmas-2016-prime-ministers-message-from-azerbaijan"]["organisations"] == "British High Commission Singapore"
     assert rows["fish-washed-up-on-cornwall-beach"]["document_type"] == "statement"
-    assert rows["new-frank-adverts-mark-tenth-anniversary-2"]["title"] == "New FRANK adverts mark tenth anniversary"
+    assert rows["new-frank-adverts-mark-tenth-anniversary--2"]["title"] == "New FRANK adverts mark tenth anniversary"
 
     # run 2, same listing: a no-op — nothing downloaded but the still-broken item, nothing written
     before = _snapshot(out)
@@ -282,11 +282,11 @@ def test_fetch_then_build_then_refetch(stub: tuple[GovukStub, str], source: Path
     rows2 = {r["release_id"]: r for r in _rows(tmp_path / "pkg2", "releases")}
     xmas2 = rows2["christmas-2016-prime-ministers-message"]
     assert (xmas2["withdrawn"], xmas2["withdrawn_date"], xmas2["body"]) == ("true", "2019-08-22", xmas["body"])
-    assert rows2["new-frank-adverts-mark-tenth-anniversary-2"]["title"] == frank["title"]
+    assert rows2["new-frank-adverts-mark-tenth-anniversary--2"]["title"] == frank["title"]
     assert {k: v for k, v in rows2.items() if k not in ("christmas-2016-prime-ministers-message",
-                                                         "new-frank-adverts-mark-tenth-anniversary-2")} == \
+                                                         "new-frank-adverts-mark-tenth-anniversary--2")} == \
         {k: v for k, v in rows.items() if k not in ("christmas-2016-prime-ministers-message",
-                                                    "new-frank-adverts-mark-tenth-anniversary-2")}
+                                                    "new-frank-adverts-mark-tenth-anniversary--2")}
     # records keep their IDs: every other table is the same rows, the withdrawn release's included
     for table in ("mentions", "events", "event_participants", "commitments", "partnerships", "partnership_parties", "officials"):
         assert _rows(tmp_path / "pkg2", table) == _rows(tmp_path / "pkg1", table), table

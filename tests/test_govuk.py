@@ -30,7 +30,7 @@ def item(name: str) -> dict[str, Any]:
 # file → (release_id, published_date, document_type, organisations, language, people, world_locations)
 EXPECTED = {
     "best-practice-press-release": (
-        "new-frank-adverts-mark-tenth-anniversary-2", date(2013, 1, 28), "press_release", ("Home Office",), "en",
+        "new-frank-adverts-mark-tenth-anniversary--2", date(2013, 1, 28), "press_release", ("Home Office",), "en",
         ("Jeremy Browne",), ()),
     "best-practice-news-story": (
         "public-approval-for-driving-limits-for-16-drugs", date(2014, 3, 27), "news_story", ("Department for Transport",),

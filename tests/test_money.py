@@ -107,3 +107,90 @@ def test_second_number_that_is_not_money_is_not_a_range() -> None:
 def test_parse_money() -> None:
     assert parse_money("up to €20 million") == Money(Decimal("20000000"), "EUR", "€20 million")
     assert parse_money("in spring 2026") is None
+
+
+# --- issue 9 item 5: known faults --------------------------------------------------------
+
+RISES = "Funding rises from £1.2 million to £3.5 million, with up to £10 million more in 2026."
+
+
+def test_a_change_from_one_amount_to_another_is_two_amounts() -> None:
+    assert find_money(RISES) == [
+        (19, 31, Money(Decimal("1200000"), "GBP", "£1.2 million")),
+        (35, 47, Money(Decimal("3500000"), "GBP", "£3.5 million")),
+        (60, 71, Money(Decimal("10000000"), "GBP", "£10 million")),
+    ]
+    # a range stays one amount, its lower bound
+    assert _found("grants ranging from £5,000 to £50,000") == [("£5,000 to £50,000", "5000", "GBP", "£5,000 to £50,000")]
+    assert _found("grants of £5m to £10m") == [("£5m to £10m", "5000000", "GBP", "£5m to £10m")]
+
+
+def test_committed_money_is_the_new_figure_of_a_change() -> None:
+    from govpress.extract.money import committed_money
+
+    assert committed_money(RISES, find_money(RISES)) == Money(Decimal("3500000"), "GBP", "£3.5 million")
+    text = "funding grows from £1.2 million in 2024 to £3.5 million in 2026"
+    assert committed_money(text, find_money(text)).amount == Decimal("3500000")
+    text = "an additional £2 million, from £1 million last year"  # not a change into a second figure
+    assert committed_money(text, find_money(text)).amount == Decimal("2000000")
+    assert committed_money("no money", []) is None
+
+
+@pytest.mark.parametrize("body", [
+    "<p>A £1.5&nbsp;billion fund, including £250,000&nbsp;for pilots.</p>",      # HTML
+    "A £1.5&nbsp;billion fund, including £250,000&nbsp;for pilots.",              # references without markup
+    "<p>A £1.5&amp;nbsp;billion fund, including £250,000&amp;nbsp;for pilots.</p>",  # escaped twice
+    "A &pound;1.5&#160;billion fund, including &#163;250,000&#xa0;for pilots.",
+])
+def test_html_references_in_a_body_keep_both_amounts(tmp_path, body: str) -> None:
+    import json
+
+    from govpress.ingest import read_release
+
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"release_id": "r", "title": "Fund", "published": "2025-06-10", "body": body}),
+                    encoding="utf-8")
+    text = read_release(path).body
+    assert text == "A £1.5 billion fund, including £250,000 for pilots."
+    assert [(m.text, str(m.amount)) for _, _, m in find_money(text)] == [
+        ("£1.5 billion", "1500000000"), ("£250,000", "250000")]
+
+
+def test_bare_ampersands_are_not_references() -> None:
+    from govpress.ingest.html import decode_entities
+
+    assert decode_entities("R&D, AT&T & the &foo; fund") == "R&D, AT&T & the &foo; fund"
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    from govpress.extract import load_pipeline
+
+    return load_pipeline()
+
+
+def _commitments(nlp, body: str) -> list[tuple[str, str | None, str]]:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from govpress.extract import extract
+    from govpress.models import Release
+
+    ex = extract(Release("r", "T", date(2025, 6, 10), body), nlp)
+    return [(c.commitment_type, c.money and str(c.money.amount), c.evidence.text) for c in ex.commitments]
+
+
+def test_commitment_amount_of_a_change_is_never_the_old_figure(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = _commitments(nlp, "The Department will increase funding from £1.2 million to £3.5 million, "
+                              "with up to £10 million more in 2026.")
+    assert [(t, a) for t, a, _ in found] == [("funding", "3500000")]
+
+
+def test_two_pledges_of_the_same_amount_are_two_commitments(nlp) -> None:  # type: ignore[no-untyped-def]
+    body = ("The Government will provide £10 million for flood defences in Cumbria.\n\n"
+            "The Government will also invest £10 million to train new teachers in Cumbria.")
+    assert [(t, a) for t, a, _ in _commitments(nlp, body)] == [("funding", "10000000"), ("funding", "10000000")]
+    # a sentence restating the same measure is still the same commitment
+    body = ("The Government will invest £10 million in flood defences in Cumbria.\n\n"
+            "The Government will spend the £10 million on flood defences along the rivers of Cumbria.")
+    assert [e for _, _, e in _commitments(nlp, body)] == [
+        "The Government will invest £10 million in flood defences in Cumbria."]

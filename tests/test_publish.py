@@ -306,7 +306,7 @@ def test_metadata_is_generated_from_the_descriptor(published: Path, built_packag
     home = meta["description_html"]
     assert "canonical" in home and "<code>label</code>" in home
     for href in ("/downloads/data/events.csv", "/downloads/data/events.parquet", "/downloads/datapackage.json",
-                 "/downloads/govpress-releases-1.0.0.zip", "/govpress/events_calendar.ics", "/govpress/releases_feed.atom"):
+                 "/downloads/govpress-releases-2.0.0.zip", "/govpress/events_calendar.ics", "/govpress/releases_feed.atom"):
         assert f'href="{href}"' in home
 
 
@@ -316,14 +316,14 @@ def test_downloads_hold_the_package_and_a_zip_of_it(published: Path, built_packa
     names = ["datapackage.json", *sorted(r["path"] for r in descriptor["resources"])]
     for rel in names:
         assert (downloads / rel).read_bytes() == (built_package / rel).read_bytes(), rel
-    with zipfile.ZipFile(downloads / "govpress-releases-1.0.0.zip") as zf:
+    with zipfile.ZipFile(downloads / "govpress-releases-2.0.0.zip") as zf:
         infos = zf.infolist()
-        assert [i.filename for i in infos] == [f"govpress-releases-1.0.0/{n}" for n in ["README.txt", *names]]
+        assert [i.filename for i in infos] == [f"govpress-releases-2.0.0/{n}" for n in ["README.txt", *names]]
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
-        assert zf.read("govpress-releases-1.0.0/data/events.csv") == (built_package / "data/events.csv").read_bytes()
-        readme = zf.read("govpress-releases-1.0.0/README.txt").decode("utf-8")
+        assert zf.read("govpress-releases-2.0.0/data/events.csv") == (built_package / "data/events.csv").read_bytes()
+        readme = zf.read("govpress-releases-2.0.0/README.txt").decode("utf-8")
     assert not (downloads / "README.txt").exists()  # only in the zip; the folder is the package as it is
-    assert readme.startswith(f"{descriptor['title']}\n(version 1.0.0)\n")
+    assert readme.startswith(f"{descriptor['title']}\n(version 2.0.0)\n")
     flat = " ".join(readme.split())
     assert "Contains public sector information licensed under the Open Government Licence v3.0." in flat
     assert "Open Government Licence v3.0 https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/" in flat
@@ -350,7 +350,7 @@ def test_publishing_twice_gives_the_same_bytes(published: Path, built_package: P
     again = publish(built_package, tmp_path / "govpress.db", validate=False)
     first, second = SiteFiles(published), SiteFiles(again)
     for a, b in [(first.db, second.db), (first.metadata, second.metadata), (first.inspect, second.inspect),
-                 (first.downloads / "govpress-releases-1.0.0.zip", second.downloads / "govpress-releases-1.0.0.zip")]:
+                 (first.downloads / "govpress-releases-2.0.0.zip", second.downloads / "govpress-releases-2.0.0.zip")]:
         assert a.read_bytes() == b.read_bytes(), a.name
     assert sorted(p.name for p in tmp_path.iterdir()) == ["govpress-downloads", "govpress.db", "govpress.inspect.json",
                                                           "govpress.metadata.json"]

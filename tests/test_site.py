@@ -128,7 +128,7 @@ def test_homepage_links_every_download(client: Client, built_package: Path) -> N
     html = client.get("/").text
     links = sorted(set(re.findall(r'href="(/downloads/[^"]+)"', html)))
     descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
-    expected = {"/downloads/datapackage.json", "/downloads/govpress-releases-1.0.0.zip"} | {
+    expected = {"/downloads/datapackage.json", "/downloads/govpress-releases-2.0.0.zip"} | {
         f"/downloads/{r['path']}" for r in descriptor["resources"]}
     assert set(links) == expected
     types = {".csv": "text/csv; charset=utf-8", ".parquet": "application/vnd.apache.parquet",
@@ -139,7 +139,7 @@ def test_homepage_links_every_download(client: Client, built_package: Path) -> N
         assert response.headers["content-type"] == types[Path(link).suffix], link
         if link.endswith(".zip"):
             with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
-                assert zf.read("govpress-releases-1.0.0/data/events.csv") == (built_package / "data/events.csv").read_bytes()
+                assert zf.read("govpress-releases-2.0.0/data/events.csv") == (built_package / "data/events.csv").read_bytes()
         else:
             assert response.content == (built_package / link.removeprefix("/downloads/")).read_bytes(), link
     parquet = pq.read_table(io.BytesIO(client.get("/downloads/data/officials.parquet").content))
@@ -178,13 +178,13 @@ def test_events_calendar_is_rfc5545(client: Client, built_package: Path) -> None
 
     url = "https://www.parliamenttoday.com/free/viewnews.html?id=170478"
     # a one-day event ends (exclusively) the next day; "next June" spans June; "Spring 2026" March to May
-    assert fields(events[f"{FOUNDING}/event/1@govpress"]) == (
+    assert fields(events[f"{FOUNDING}/event/443-666@govpress"]) == (
         "Visit in Brussels, 2025-12-10", "2025-12-10", "2025-12-11", "2025-12-10T00:00:00+00:00", "Brussels", url)
     assert fields(founding("Illicit Finance Summit (date: month)")) == (
         "Illicit Finance Summit (date: month)", "2026-06-01", "2026-07-01", "2025-12-10T00:00:00+00:00",
         "Lancaster House, London", url)
     assert fields(founding("Meeting, spring 2026 (date: season)"))[1:3] == ("2026-03-01", "2026-06-01")
-    visit = events[f"{FOUNDING}/event/1@govpress"]
+    visit = events[f"{FOUNDING}/event/443-666@govpress"]
     assert str(visit["DESCRIPTION"]).startswith("Foreign Secretary travels to Brussels today")
     assert str(visit["DESCRIPTION"]).endswith("\n\nDate as written: today\nSource: " + FOUNDING_TITLE + " (2025-12-10)")
     assert b"BEGIN:VEVENT\r\nSUMMARY:Visit in Brussels\\, 2025-12-10\r\nDTSTART;VALUE=DATE:20251210\r\n" \

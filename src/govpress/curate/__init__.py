@@ -3,7 +3,7 @@
 Curation files are YAML lists in ``curation/*.yaml`` (read in name order)::
 
     - table: events
-      id: foreign-secretary-calls-for-european-cooperation-on-illegal-migration/event/5
+      id: foreign-secretary-calls-for-european-cooperation-on-illegal-migration/event/3769-3975
       evidence: "the Foreign Secretary will host the Illicit Finance Summit at Lancaster House in London"
       set: {start_date: 2026-06-01, date_precision: month}   # a correction
       note: date confirmed by the FCDO events page
@@ -11,7 +11,7 @@ Curation files are YAML lists in ``curation/*.yaml`` (read in name order)::
       id: magnus-brunner
       set: {organisation: European Commission}
     - table: commitments
-      id: some-release/commitment/3
+      id: some-release/commitment/1661-1731
       evidence: "..."
       delete: true                                         # a false record
 
@@ -20,12 +20,15 @@ Keys of an entry: ``table``, ``id``, ``evidence``, ``set``, ``verified``,
 ``review_status: corrected``; ``verified: true`` marks it ``verified``; ``delete``
 drops it (and, for events and partnerships, their link rows).
 
-Record IDs of extracted rows (``<release_id>/<kind>/<n>``) number the records of a
-release in order, so they can shift when a release's text changes. An entry for
-``events``, ``commitments`` or ``partnerships`` therefore must quote the record's
-``evidence``: a correction whose record no longer has that evidence is **not
-applied** and is reported as stale (:meth:`Curation.problems`), never moved onto
-another record.
+Record IDs of extracted rows come from content (:func:`govpress.resolve.record_ids`):
+``<release_id>/<kind>/<char_start>-<char_end>``, the offsets of the record's evidence
+(plus a content suffix when records of a table share a span). A record the extractor
+adds or drops therefore changes no other record's ID; but an edit of the release's
+text shifts the offsets after it. An entry for ``events``, ``commitments`` or
+``partnerships`` therefore must quote the record's ``evidence``: a correction whose
+record no longer has that evidence is **not applied** and is reported as stale, and
+one whose ID matches no record is reported too (:meth:`Curation.problems`); an entry
+is never moved onto another record.
 
 Values are checked as the Table Schema would (enums, ISO dates, country and
 currency code shapes, numbers) and derived fields are recomputed (an event's

@@ -40,6 +40,7 @@ from spacy.tokens import Span, Token
 from ..models import Commitment, DateValue, Event, Partnership
 from .document import ReleaseDoc, has_flag
 from .events import _subject, _verb_of, clause_bounds
+from .money import committed_money
 
 __all__ = ["find_commitments"]
 
@@ -528,6 +529,25 @@ def _due(rd: ReleaseDoc, lo: int, hi: int, status: str) -> DateValue | None:
     return None
 
 
+def _restates(rd: ReleaseDoc, first: Commitment, later: Commitment) -> bool:
+    """True when ``later`` restates ``first``: the same amount and currency, and its
+    nouns (content words outside the actor) are mostly those of ``first`` — at least two
+    shared, and at least half of the smaller set."""
+    if first.money is None or later.money is None or \
+            (first.money.amount, first.money.currency) != (later.money.amount, later.money.currency):
+        return False
+
+    def nouns(c: Commitment) -> set[str]:
+        span = rd.doc.char_span(c.evidence.char_start, c.evidence.char_end, alignment_mode="expand")
+        actor = {w.lower() for w in re.findall(r"\w+", c.actor or "")}
+        return {t.lemma_.lower() for t in (span or []) if t.pos_ in ("NOUN", "PROPN") and t.is_alpha
+                and not t.is_stop and t.lower_ not in actor}
+
+    a, b = nouns(first), nouns(later)
+    shared = len(a & b)
+    return shared >= 2 and shared * 2 >= min(len(a), len(b))
+
+
 def find_commitments(rd: ReleaseDoc, events: list[Event], partnerships: list[Partnership]) -> list[Commitment]:
     """The release's commitments (see the module docstring), in order of the text."""
     doc = rd.doc
@@ -544,10 +564,7 @@ def find_commitments(rd: ReleaseDoc, events: list[Event], partnerships: list[Par
             actor, key, country = last_actor
         else:
             last_actor = (actor, key, country)
-        money = None
-        ms = rd.money_in(ev.char_start, ev.char_end)
-        if ms:
-            money = ms[0][2]
+        money = committed_money(rd.release.body, rd.money_in(ev.char_start, ev.char_end))
         action = None
         if c.action:
             a0, a1 = c.action
@@ -560,16 +577,12 @@ def find_commitments(rd: ReleaseDoc, events: list[Event], partnerships: list[Par
             method="rules", extractor=c.pattern_id,
         ))
         spans.append((ev.char_start, ev.char_end))
-    # a sentence restating the same amount is the same commitment
-    seen_money: set[tuple[str, str]] = set()
+    # a sentence restating the same amount for the same measure is the same commitment;
+    # two pledges of one amount for different things are two
     kept: list[Commitment] = []
     for c in out:
-        if c.money is not None:
-            k = (str(c.money.amount), c.money.currency)
-            if k in seen_money:
-                continue
-            seen_money.add(k)
-        kept.append(c)
+        if c.money is None or not any(_restates(rd, k, c) for k in kept):
+            kept.append(c)
     out = kept
     spans = [(c.evidence.char_start, c.evidence.char_end) for c in out]
     published = rd.release.published_date

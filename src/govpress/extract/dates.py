@@ -52,6 +52,10 @@ Rules (``P`` is the publication date):
 - **Ranges** ("14–15 March 2025", "12–14 March", "14 March to 2 April",
   "between 17 and 28 July", "March–May 2025") set ``end`` (the last day). Any
   dash kind works.
+- **Numeric dates** (forms in ``dates.yaml``): "04/06/2025", "4.6.2025",
+  "04-06-2025" are day/month/year, British order (4 June 2025); ISO "2025-06-04"
+  is year-month-day. A four-digit year is needed; an impossible day or month gives
+  nothing.
 - **Not dates**: vague words ("in the coming months", "recently", "soon",
   "imminently") give nothing; :func:`resolve_date` returns ``None``.
 
@@ -432,6 +436,22 @@ def _resolve_new_year(m: re.Match[str], ctx: _Ctx) -> DateValue | None:
     return DateValue(date(p.year if p.month == 1 else p.year + 1, 1, 1), "year", _text(m))
 
 
+def _resolve_numeric(m: re.Match[str], ctx: _Ctx) -> DateValue | None:
+    start = _date(int(m.group("year")), int(m.group("month")), int(m.group("day")))
+    return DateValue(start, "day", _text(m)) if start else None
+
+
+def _numeric_pattern(order: list[str], separators: list[str]) -> str:
+    """A regex of one numeric date form: the fields in ``order``, one of ``separators`` between."""
+    fields = {"day": r"\d{1,2}", "month": r"\d{1,2}", "year": r"(?:19|20)\d{2}"}
+    if sorted(order) != ["day", "month", "year"]:
+        raise ValueError(f"{DATA_PATH}: numeric_dates order must name day, month and year once, not {order}")
+    sep = "[" + "".join(re.escape(c) for c in separators) + "]"
+    parts = [rf"(?P<{f}>{fields[f]})" for f in order]
+    return (rf"(?<![\w./-])(?P<x>{parts[0]}(?P<sep>{sep}){parts[1]}(?P=sep){parts[2]})"
+            rf"(?![\w]|[./-]\d)")
+
+
 def _resolve_year(m: re.Match[str], ctx: _Ctx) -> DateValue | None:
     return DateValue(date(int(m.group("y")), 1, 1), "year", _text(m))
 
@@ -484,7 +504,10 @@ def _rules() -> tuple[_Rule, ...]:
     single = (rf"{b}(?P<x>(?:(?P<wd>{wd}),?\s+)?(?:the\s+)?(?P<d>{day})(?:\s+of)?\s+(?P<m>{mon})"
               rf"(?:,?\s+(?P<y>{year}))?){e}")
     us_single = rf"{b}(?P<x>(?:(?P<wd>{wd}),?\s+)?(?P<m>{mon})\s+(?P<d>{day})(?:,\s*(?P<y>{year}))?){e}"
-    return (
+    numeric = tuple(_Rule(f"numeric_{'_'.join(form['order'])}",
+                          re.compile(_numeric_pattern(form["order"], form["separators"])), _resolve_numeric)
+                    for form in d["numeric_dates"])
+    return numeric + (
         _Rule("day_range", rx(
             rf"{b}(?P<x>(?:(?P<kw>between|from)\s+)?(?:(?:{wd}),?\s+)?(?:the\s+)?(?P<d1>{day})"
             rf"(?:(?:\s+of)?\s+(?P<m1>{mon}))?(?:,?\s+(?P<y1>{year}))?{sep}(?:(?:{wd}),?\s+)?(?:the\s+)?"

@@ -22,6 +22,11 @@ Decisions:
   million"); "£5m to 10,000 schools" is just "£5m". "and" joins a range only
   after "between", and then "between" is part of ``text`` ("between £5m and
   £10m").
+- **"from A to B" is a change, not a range**: "rises from £1.2 million to £3.5
+  million" gives two amounts (1200000, 3500000), never one merged value; "ranging
+  (varying) from £5,000 to £50,000" stays a range. :func:`committed_money` picks
+  the amount a clause commits to: the new figure of a change (£3.5 million), else
+  the first amount.
 - **Currencies**: ``£`` GBP, ``€`` EUR, ``$`` and ``US$`` USD (UK releases mean
   US dollars by a bare ``$``), ``A$`` AUD, ``C$`` CAD, ``NZ$`` NZD, ``HK$`` HKD,
   ``S$`` SGD; "pounds"/"sterling" GBP, "euros" EUR, "dollars" USD; the codes
@@ -38,7 +43,7 @@ from decimal import Decimal
 
 from ..models import Money
 
-__all__ = ["find_money", "parse_money"]
+__all__ = ["find_money", "parse_money", "committed_money"]
 
 _SYMBOLS = {
     "£": "GBP", "€": "EUR", "$": "USD", "US$": "USD", "U.S.$": "USD", "A$": "AUD", "AU$": "AUD",
@@ -70,6 +75,20 @@ def _amount(tag: str, sym: bool) -> str:
 _SEP = rf"(?:\s*{_DASH}\s*|\s+to\s+|(?(between)\s+and\s+|(?!)))"
 _RANGE2 = rf"(?:{_SEP}{_amount('2', sym=False)})?"
 _BETWEEN = r"(?:(?P<between>\bbetween)\s+)?"
+
+# "from" right before an amount starts a change ("rises from £1.2m to £3.5m") unless the
+# words before it make it a range ("ranging from", "varying from")
+_FROM = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_RANGE_FROM = re.compile(r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying))\s+from\s+$", re.IGNORECASE)
+# what may stand between the two figures of a change: "to", after an optional "in 2024"-like phrase
+_CHANGE_TO = re.compile(r"(?:\s+(?:in|by|during|for|over|last|this)\s+[^.;:!?£$€]{1,25}?)?,?\s+to\s+", re.IGNORECASE)
+
+
+def _change_start(text: str, start: int) -> bool:
+    """True when the amount at ``text[start:]`` is the starting figure of a change ("from £1.2m to …")."""
+    before = text[max(0, start - 40):start]
+    return bool(_FROM.search(before)) and not _RANGE_FROM.search(before)
+
 
 def _forms(with_range: bool) -> tuple[re.Pattern[str], ...]:
     """The three written forms: symbol first, ISO code first, currency word/code after."""
@@ -131,6 +150,9 @@ def _money(text: str, m: re.Match[str]) -> tuple[int, int, Money] | None:
         return None  # "£5m to 10,000 schools": the second number is not money (retried without it)
     if g.get("s2") and _SYMBOLS.get(_symbol_key(g["s2"])) != currency:
         return None
+    if g.get("n2") is not None and (g.get("s2") or g.get("m1")) and re.search(r"\sto\s", m.group("money"), re.I) \
+            and _change_start(text, m.start("money")):
+        return None  # "from £1.2 million to £3.5 million": two amounts (retried without the range)
     multiplier = g.get("m1")
     if not multiplier and g.get("n2") is not None and not g.get("s2"):
         multiplier = g.get("m2")  # "£5-10m": one multiplier for both ends; not "£500,000 to £1m"
@@ -188,3 +210,24 @@ def parse_money(expression: str) -> Money | None:
     """
     hits = find_money(expression)
     return hits[0][2] if hits else None
+
+
+def committed_money(text: str, hits: list[tuple[int, int, Money]]) -> Money | None:
+    """The amount a clause commits to, among the amounts :func:`find_money` found in it.
+
+    The first amount, except that the starting figure of a change is passed over for
+    its new figure: in "funding rises from £1.2 million to £3.5 million, with up to
+    £10 million more" it is £3.5 million.
+
+    Args:
+        text: the text the hits' offsets point into (a release body or a sentence).
+        hits: ``[(start, end, Money), ...]`` in order of appearance, offsets into ``text``.
+    Returns:
+        A :class:`~govpress.models.Money`, or ``None`` when ``hits`` is empty.
+    """
+    for i, (start, end, money) in enumerate(hits):
+        nxt = hits[i + 1] if i + 1 < len(hits) else None
+        if nxt is not None and _change_start(text, start) and _CHANGE_TO.fullmatch(text[end:nxt[0]]):
+            continue
+        return money
+    return None

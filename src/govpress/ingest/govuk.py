@@ -8,7 +8,8 @@ it strictly; :func:`release_from_content_item` only parses.
 
 An item (``/api/content/<base_path>``, schema ``news_article``) becomes a release:
 
-* ``release_id``: slug of the last ``base_path`` segment (``….red-sea.ar`` →
+* ``release_id``: the last ``base_path`` segment as it is when it is a valid ID
+  (``…-anniversary--2`` stays so), else its slug (``….red-sea.ar`` →
   ``…-red-sea-ar``); ``url``: ``web_url`` + ``base_path``;
 * ``published_date``: ``details.first_public_at``, else ``first_published_at``
   (the calendar date as written);
@@ -33,7 +34,7 @@ from ..errors import IngestError
 from ..models import DOCUMENT_TYPES, Release, slugify
 from .html import html_to_text
 from .normalise import normalise_inline
-from .readers import parse_date
+from .readers import RELEASE_ID_PATTERN, parse_date
 
 __all__ = ["GovukSource", "load_source", "release_from_content_item", "DEFAULT_SOURCE"]
 
@@ -198,7 +199,8 @@ def release_from_content_item(item: dict[str, Any], path: Path, source: GovukSou
     if doc_type is None:
         log.warning("%s: unknown GOV.UK document_type %r recorded as 'other'", path, raw_type)
         doc_type = "other"
-    release_id = slugify(base_path.rstrip("/").rsplit("/", 1)[-1])
+    segment = base_path.rstrip("/").rsplit("/", 1)[-1]
+    release_id = segment if RELEASE_ID_PATTERN.fullmatch(segment) else slugify(segment)  # "--2" stays "--2"
     if not release_id:
         raise IngestError(path, f"no usable release_id in base_path {base_path!r}")
     title = normalise_inline(field("title") or "")

@@ -5,16 +5,42 @@ their own paragraphs; ``script``, ``style``, ``template`` and GOV.UK attachment
 markup are dropped; entities are decoded by the parser (BeautifulSoup with
 Python's ``html.parser``). Markdown is rendered to HTML with ``markdown-it-py``
 first, so both paths share one conversion.
+
+Character references also occur outside markup: in a plain-text body copied from
+HTML ("£1.5&nbsp;billion") and, escaped twice, in HTML from some publishing systems
+("£1.5&amp;nbsp;billion" parses to the text "£1.5&nbsp;billion").
+:func:`decode_entities` decodes them (only complete references, ending in ``;``), so
+the words around them are read as written — "£1.5 billion", not "£1.5".
 """
 from __future__ import annotations
 
+import html as _html
+import re
 from typing import Iterable
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .normalise import normalise_body
 
-__all__ = ["html_to_text", "markdown_to_text"]
+__all__ = ["html_to_text", "markdown_to_text", "decode_entities", "has_entities"]
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def has_entities(text: str) -> bool:
+    """True when ``text`` holds an HTML character reference (``&nbsp;``, ``&#163;``, ``&pound;``)."""
+    return _ENTITY.search(text) is not None
+
+
+def decode_entities(text: str) -> str:
+    """``text`` with its HTML character references decoded ("£1.5&nbsp;billion" → "£1.5\u00a0billion").
+
+    Only complete references (``&name;``, ``&#NNN;``, ``&#xHH;``) are decoded, once;
+    an unknown name ("&foo;") and a bare ampersand ("R&D", "AT&T") stay as they are.
+    Normalise the result (:func:`~govpress.ingest.normalise.normalise_body`) to turn
+    the no-break space into a plain one.
+    """
+    return _ENTITY.sub(lambda m: _html.unescape(m.group(0)), text)
 
 _BLOCKS = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "tr", "dt", "dd",
@@ -71,7 +97,10 @@ def html_to_text(html: str, drop_classes: Iterable[str] = ()) -> str:
 
     walk(soup)
     flush()
-    return normalise_body("\n\n".join(blocks))
+    text = "\n\n".join(blocks)
+    if has_entities(text):  # escaped twice at the source: "&amp;nbsp;" reads "&nbsp;" once parsed
+        text = decode_entities(text)
+    return normalise_body(text)
 
 
 def markdown_to_text(markdown: str) -> str:

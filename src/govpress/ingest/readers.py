@@ -30,11 +30,38 @@ from ..errors import IngestError
 from ..models import DOCUMENT_TYPES, Release, slugify
 from .normalise import normalise_body, normalise_inline
 
-__all__ = ["read_release", "release_from_record", "parse_date", "SIDECAR_SUFFIX", "READERS"]
+__all__ = ["read_release", "release_from_record", "parse_date", "checked_release_id", "RELEASE_ID_PATTERN",
+           "SIDECAR_SUFFIX", "READERS"]
 
 log = logging.getLogger(__name__)
 
 SIDECAR_SUFFIX = ".meta.yaml"
+
+RELEASE_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+"""What a release ID may be (full match): the ``releases.release_id`` pattern of the Table Schema."""
+
+
+def checked_release_id(value: Any, path: object) -> str:
+    """An input's own release ID, kept exactly as given (never re-slugged).
+
+    ``new-frank-adverts-mark-tenth-anniversary--2`` stays as it is: it is the
+    publisher's own identifier and may differ from another release's only by its
+    hyphens.
+
+    Args:
+        value: the ``release_id`` (or ``id``/``slug``) value of the input.
+        path: the input file, for the error message.
+    Raises:
+        IngestError: the value is not a string matching :data:`RELEASE_ID_PATTERN`
+            (lowercase ASCII letters, digits and hyphens, not starting with a hyphen).
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # YAML reads "release_id: 2024" as a number
+    text = value.strip() if isinstance(value, str) else value
+    if not isinstance(text, str) or not RELEASE_ID_PATTERN.fullmatch(text):
+        raise IngestError(path, f"release_id {value!r} is not a valid ID "
+                                "(lowercase letters, digits and hyphens, starting with a letter or digit)")
+    return text
 
 # Metadata keys a record may carry, and the names they may go by.
 _ALIASES = {
@@ -120,12 +147,13 @@ _HTML_BODY = re.compile(r"<(?:p|div|br|span|a|b|i|em|strong|ul|ol|li|h[1-6]|tabl
 
 
 def _body_text(body: str) -> str:
-    """Normalise a body; one that holds HTML markup is converted to text first."""
-    if _HTML_BODY.search(body):
-        from .html import html_to_text
+    """Normalise a body; one that holds HTML markup is converted to text first, and
+    character references outside markup ("£1.5&nbsp;billion") are decoded."""
+    from .html import decode_entities, has_entities, html_to_text
 
+    if _HTML_BODY.search(body):
         return html_to_text(body)
-    return normalise_body(body)
+    return normalise_body(decode_entities(body) if has_entities(body) else body)
 
 
 def release_from_record(meta: dict[str, Any], path: Path, body: str | None = None) -> Release:
@@ -153,7 +181,7 @@ def release_from_record(meta: dict[str, Any], path: Path, body: str | None = Non
     if not text:
         raise IngestError(path, "empty body")
     release_id = _pop(meta, "release_id")
-    release_id = slugify(str(release_id)) if release_id else _id_from_path(path)
+    release_id = checked_release_id(release_id, path) if release_id not in (None, "") else _id_from_path(path)
     if not release_id:
         raise IngestError(path, "no usable release_id")
     raw_type = _pop(meta, "document_type")

@@ -11,18 +11,23 @@ are the same person:
   (``gb-foreign-secretary``; ``<role>`` alone when there is no country).
 
 :func:`release_rows` turns one release and its extraction into rows of every
-table, with IDs ``<release_id>/<kind>/<n>`` numbered in order of the evidence.
+table. Record IDs come from content, never from position (:func:`record_ids`):
+``<release_id>/<kind>/<char_start>-<char_end>`` — the release, the table and the
+offsets of the record's evidence — so adding or removing one record leaves the
+others' IDs alone.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..models import Extraction, OfficialMention, Release, slugify, timing_of
 
-__all__ = ["OfficialIndex", "release_rows", "release_row", "unnamed_official_id"]
+__all__ = ["OfficialIndex", "release_rows", "release_row", "unnamed_official_id", "record_ids"]
 
 
 def unnamed_official_id(role: str | None, country_code: str | None) -> str:
@@ -162,6 +167,65 @@ def _provenance(release_id: str, record: Any) -> dict[str, Any]:
     }
 
 
+def record_ids(release_id: str, kind: str, records: Sequence[Any],
+               content: Callable[[Any], tuple[Any, ...]]) -> list[str]:
+    """Content-derived IDs of one release's records of one table, in the records' order.
+
+    A record's ID is ``<release_id>/<kind>/<char_start>-<char_end>`` (its evidence
+    span). Records of the table that share a span are told apart by their content:
+    each gets ``-<type>`` (the slug of ``content(record)[0]``, e.g. the event type),
+    and ``-<type>-<hash>`` (6 hex digits of a SHA-256 of the whole ``content``
+    tuple) when the type is shared too. Only records whose content is identical as
+    well fall back on ``-2``, ``-3``… in order. So an ID never depends on how many
+    records come before it.
+
+    Args:
+        release_id: the release's ID (a slug).
+        kind: the record kind: ``event``, ``commitment`` or ``partnership``.
+        records: objects with an ``evidence`` :class:`~govpress.models.Span`.
+        content: the record's distinguishing values, the type first (JSON-serialisable
+            via ``str`` for dates and decimals).
+    Returns:
+        One ID per record, distinct; each matches
+        ``[a-z0-9][a-z0-9-]*/<kind>/[0-9]+-[0-9]+(-[a-z0-9]+)*``.
+    """
+    bases = [f"{release_id}/{kind}/{r.evidence.char_start}-{r.evidence.char_end}" for r in records]
+    shared = Counter(bases)
+    ids: list[str] = []
+    for base, record in zip(bases, records):
+        if shared[base] == 1:
+            ids.append(base)
+            continue
+        values = content(record)
+        mates = [content(r) for b, r in zip(bases, records) if b == base]
+        suffix = slugify(str(values[0] or "")) or kind
+        if sum(1 for v in mates if slugify(str(v[0] or "")) == slugify(str(values[0] or ""))) > 1:
+            digest = hashlib.sha256(json.dumps([str(v) for v in values], ensure_ascii=False).encode()).hexdigest()
+            suffix = f"{suffix}-{digest[:6]}"
+        ids.append(f"{base}-{suffix}")
+    seen: Counter[str] = Counter()
+    out: list[str] = []
+    for rid in ids:
+        seen[rid] += 1
+        out.append(rid if seen[rid] == 1 else f"{rid}-{seen[rid]}")
+    return out
+
+
+def _event_content(e: Any) -> tuple[Any, ...]:
+    d = e.date
+    return (e.event_type, e.name, d.text if d else None, d.start if d else None, e.location, e.country_code)
+
+
+def _commitment_content(c: Any) -> tuple[Any, ...]:
+    m = c.money
+    return (c.commitment_type, m.amount if m else None, m.currency if m else None, m.text if m else None,
+            c.action, c.actor, c.status)
+
+
+def _partnership_content(p: Any) -> tuple[Any, ...]:
+    return (p.partnership_type, p.name, p.topic, p.status)
+
+
 def release_rows(release: Release, extraction: Extraction, index: OfficialIndex) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield ``(table, row)`` for every row one release contributes (officials aside).
 
@@ -182,8 +246,8 @@ def release_rows(release: Release, extraction: Extraction, index: OfficialIndex)
         del prov["release_id"]
         yield "mentions", {"release_id": rid, "official_id": oid[m.key],
                            "role_in_release": m.role_in_release or m.role, **prov}
-    for n, e in enumerate(extraction.events, 1):
-        event_id = f"{rid}/event/{n}"
+    event_ids = record_ids(rid, "event", extraction.events, _event_content)
+    for event_id, e in zip(event_ids, extraction.events):
         d = e.date
         yield "events", {
             "event_id": event_id, "event_type": e.event_type, "name": e.name,
@@ -202,11 +266,12 @@ def release_rows(release: Release, extraction: Extraction, index: OfficialIndex)
                 continue
             seen_p.add(pid)
             yield "event_participants", {"event_id": event_id, "official_id": pid, "participant_role": p.role}
-    for n, c in enumerate(extraction.commitments, 1):
+    commitment_ids = record_ids(rid, "commitment", extraction.commitments, _commitment_content)
+    for commitment_id, c in zip(commitment_ids, extraction.commitments):
         m = c.money
         due = c.due
         yield "commitments", {
-            "commitment_id": f"{rid}/commitment/{n}", "actor": c.actor,
+            "commitment_id": commitment_id, "actor": c.actor,
             "actor_official_id": oid.get(c.actor_key) if c.actor_key else None,
             "actor_country_code": c.actor_country_code, "commitment_type": c.commitment_type,
             "action": c.action, "status": c.status,
@@ -217,8 +282,8 @@ def release_rows(release: Release, extraction: Extraction, index: OfficialIndex)
             "due_text": due.text if due else None,
             **_provenance(rid, c),
         }
-    for n, p in enumerate(extraction.partnerships, 1):
-        pid = f"{rid}/partnership/{n}"
+    partnership_ids = record_ids(rid, "partnership", extraction.partnerships, _partnership_content)
+    for pid, p in zip(partnership_ids, extraction.partnerships):
         s = p.start
         yield "partnerships", {
             "partnership_id": pid, "name": p.name, "partnership_type": p.partnership_type,
