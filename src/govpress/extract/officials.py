@@ -51,7 +51,6 @@ _GENERIC_DETS = {"a", "an", "any", "every", "each", "another", "no", "whichever"
 _QUAL_GAP = re.compile(r"^(?:['\u2019]s?)?\s*$")
 _OF_GAP = re.compile(r"^\s*of\s+(?:the\s+)?$")
 _ROLE_STOP = {"the", "of", "for", "and", "to", "&"}
-_PEER_HONORIFICS = {"lord", "baroness", "baron", "lady", "viscount", "earl"}
 
 @dataclass
 class Mention:
@@ -128,7 +127,7 @@ class MentionFinder:
         n = len(doc)
         while i < n and (has_flag(doc[i], "HONORIFIC") or (doc[i].lower_ == "the" and i + 1 < n and has_flag(doc[i + 1], "HONORIFIC"))):
             i += 1
-        peer = i > 0 and doc[i - 1].lower_ in _PEER_HONORIFICS
+        peer = i > 0 and has_flag(doc[i - 1], "PEER_TITLE") and doc[i - 1].is_title
         toks: list[int] = []
         j = i
         while j < n and len(toks) < 6:
@@ -160,10 +159,16 @@ class MentionFinder:
             toks.pop()
         # a peer's territorial designation: "Lord Offord of Garvel", "Baroness Smith of Basildon"
         k = toks[-1] + 1 if toks else i
+        designated = False
         if (peer and toks and k + 1 < n and doc[k].lower_ == "of" and doc[k + 1].is_title
                 and not self._country_starting(doc[k + 1]) and not has_flag(doc[k + 1], "NOT_NAME")
                 and (k + 1) not in self.claimed):
             toks += [k, k + 1]
+            designated = True
+        # a peer's title is part of the name when it is all the release gives
+        # ("Lord Bourne", "Baroness Williams of Trafford"; annotation guide)
+        if peer and toks and (designated or len(toks) == 1) and (i - 1) not in self.claimed:
+            toks = [i - 1] + toks
         if len(toks) < min_tokens:
             return [], i
         end = toks[-1] + 1 if toks else i
@@ -214,12 +219,39 @@ class MentionFinder:
         out = []
         for s in spans:
             start, end = s.start, s.end
-            while end > start + 1 and has_flag(doc[end - 1], "GLUE", "LIST_GLUE") and not has_flag(doc[end - 1], "PORTFOLIO"):
-                end -= 1
+            for cut in (False, True):
+                if cut:
+                    end = self._post_end(start, end)
+                while end > start + 1 and has_flag(doc[end - 1], "GLUE", "LIST_GLUE") and not has_flag(doc[end - 1], "PORTFOLIO"):
+                    end -= 1
             while start > 0 and has_flag(doc[start - 1], "TITLE_PREFIX") and doc[start - 1].lower_ != "former":
                 start -= 1
             out.append(Span(doc, start, end, label=s.label_, span_id=s.id_))
         return out
+
+    def _post_end(self, start: int, end: int) -> int:
+        """Where a post's name really ends inside a title match ``[start, end)``.
+
+        Capitalised ``POST_WORD`` tokens may continue a post after its "for"/"of"/"to"
+        ("Minister of State for Countering Extremism"), but not over an honorific
+        ("..., the Rt Hon James Brokenshire") or over two or more such words run on
+        to a complete post with no joining word ("... and Migration Magnus Brunner
+        said"): those start the holder's name.
+        """
+        doc = self.doc
+        k = start
+        while k < end and not has_flag(doc[k], "GLUE") and doc[k].lower_ not in ("for", "to"):
+            k += 1
+        for x in range(k, end):
+            if has_flag(doc[x], "HONORIFIC") or doc[x].ent_type_ == "PERSON":
+                return x
+        run_start = end
+        while run_start > k and has_flag(doc[run_start - 1], "POST_WORD") and not has_flag(doc[run_start - 1], "PORTFOLIO"):
+            run_start -= 1
+        if end - run_start >= 2 and run_start > k and has_flag(doc[run_start - 1], "PORTFOLIO", "POST_WORD") \
+                and not has_flag(doc[run_start - 1], "GLUE"):
+            return run_start
+        return end
 
     def _titled(self, t: Span, previous: Mention | None, previous_end: int) -> Mention | None:
         doc, rd = self.doc, self.rd
@@ -290,7 +322,18 @@ class MentionFinder:
             while j >= 0 and (self._is_name_token(doc[j]) or (
                     doc[j].text in {"-", "\u2010"} and j > 0 and not doc[j].whitespace_ and not doc[j - 1].whitespace_)):
                 j -= 1  # hyphenated names: "Mary Barra-Smith"
+            # a peer's territorial designation: "Baroness Williams of Trafford, Minister ..."
+            if j >= 1 and doc[j].lower_ == "of" and j + 1 <= end_name and self._is_name_token(doc[j - 1]):
+                p = j - 1
+                while p >= 0 and self._is_name_token(doc[p]):
+                    p -= 1
+                if p >= 0 and has_flag(doc[p], "PEER_TITLE") and doc[p].is_title:
+                    j = p - 1
             cand = [x for x in range(j + 1, end_name + 1)]
+            if cand and has_flag(doc[cand[0]], "PEER_TITLE"):
+                peer_toks, _ = self._name_from(cand[0])
+                if peer_toks and peer_toks[-1] == end_name:
+                    cand = peer_toks
             while cand and doc[cand[0]].pos_ in ("ADP", "DET", "ADV", "SCONJ", "CCONJ"):
                 cand.pop(0)  # "In Brussels, ..." is no name
             before = doc[j] if j >= 0 else None
@@ -369,9 +412,10 @@ class MentionFinder:
                 continue
             # extend over particles and following capitalised words the model cut off
             name_toks, _ = self._name_from(toks[0])
-            if len(name_toks) > len(toks) and name_toks[: len(toks)] == toks:
+            if len(name_toks) > len(toks) and set(toks) <= set(name_toks):
                 toks = name_toks
-            if not all(self._is_name_token(doc[x]) or doc[x].text in {"-"} for x in toks):
+            if not all(self._is_name_token(doc[x]) or doc[x].text in {"-"}
+                       or (x == toks[0] and has_flag(doc[x], "PEER_TITLE")) or doc[x].lower_ == "of" for x in toks):
                 continue
             candidates.append((toks, "spacy.ner"))
         for tok in doc:
