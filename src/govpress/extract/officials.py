@@ -198,6 +198,7 @@ class MentionFinder:
     def find(self) -> list[Mention]:
         """Every official mention: titled ones first, then bare names."""
         titles = self._titles()
+        self._title_list = titles
         self._title_starts = {t.start for t in titles}
         mentions: list[Mention] = []
         previous: Mention | None = None
@@ -348,6 +349,11 @@ class MentionFinder:
             name_toks = self._appointed(t)
         if meta.get("needs_name") and not name_toks:
             return None
+        if not name_toks and not self._definite(t):
+            # "as Head of Research", CV lines ("2016 to 2019 Freetown, British High
+            # Commissioner"): an unnamed office-holder needs a definite title (guide)
+            self.claimed.update(range(t.start, role_end))
+            return None
         # "Head of Care at <a charity>": a post in a private body is a private capacity
         if meta.get("private_at") and role_end < len(doc) and doc[role_end].lower_ == "at":
             org = [x for x in doc[role_end + 1: role_end + 8] if x.is_title or x.text.isupper() or x.lower_ in ("the", "of", "and")]
@@ -372,6 +378,27 @@ class MentionFinder:
             organisation=meta.get("organisation"), sent_start=sent.start,
             start=min(toks), extractor=t.id_, role_text=role,
         )
+
+    def _definite(self, t: Span) -> bool:
+        """Whether title ``t`` is definite: "the"/"our" (``DEFINITE_DET``) or a possessive or
+        nationality qualifier ("Belgium's", "French") before it."""
+        doc = self.doc
+        k = t.start - 1
+        qualified = False
+        while k >= 0 and (doc[k].text in _POSSESSIVE or self.rd_country_token(doc[k]) or doc[k].is_space
+                          or has_flag(doc[k], "TITLE_PREFIX")):
+            qualified = qualified or not doc[k].is_space
+            k -= 1
+        if qualified or (k >= 0 and has_flag(doc[k], "DEFINITE_DET")):
+            return True
+        # the subject of a verb ("Minister for the Cabinet Office will attend")
+        if t.root.dep_ in ("nsubj", "nsubjpass") and t.root.head.pos_ in ("VERB", "AUX"):
+            return True
+        # coordinated with a definite title: "the Home Secretary and Interior Minister"
+        if k >= 1 and doc[k].lower_ in ("and", "&", ","):
+            prev = next((s for s in self._title_list if s.end == k), None)
+            return prev is not None and self._definite(prev)
+        return False
 
     def rd_country_token(self, tok: Token) -> bool:
         if self.countries is self.rd.countries:
