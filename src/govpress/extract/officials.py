@@ -284,6 +284,7 @@ class MentionFinder:
             c2, i2 = self._country_after(i)
             if c2:
                 country, i = c2, i2
+        i = self._skip_abbreviation(i)
         name_toks, after = self._name_from(i)
         # a place run into the title: "Chief Minister Sindh, Murad Ali Shah"
         if len(name_toks) == 1 and after < len(doc) and doc[after].text == ",":
@@ -379,6 +380,14 @@ class MentionFinder:
             start=min(toks), extractor=t.id_, role_text=role,
         )
 
+    def _skip_abbreviation(self, i: int) -> int:
+        """Index after a bracketed abbreviation at ``i`` ("Chief Medical Officer (CMO) Professor
+        Chris Whitty"), or ``i`` when there is none."""
+        doc = self.doc
+        if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and doc[i + 1].text.isupper():
+            return i + 3
+        return i
+
     def _definite(self, t: Span) -> bool:
         """Whether title ``t`` is definite: "the"/"our" (``DEFINITE_DET``) or a possessive or
         nationality qualifier ("Belgium's", "French") before it."""
@@ -457,17 +466,23 @@ class MentionFinder:
                     toks = [t.i for t in span]
                     if not any(x in self.claimed for x in toks):
                         candidates.append((toks, "govuk.people"))
-        seen: set[tuple[int, ...]] = set()
+        chosen: list[tuple[list[int], str, str, bool]] = []
+        taken: set[int] = set()
         for toks, source in sorted(candidates, key=lambda c: (c[0][0], -len(c[0]))):
-            if tuple(toks) in seen or any(x in self.claimed for x in toks):
+            if any(x in self.claimed or x in taken for x in toks):
                 continue
             name = self._name_text(toks)
             if not name or country_code(name) or demonym_code(name):
                 continue
             keep = source == "govuk.people" or self._shorter_form(name, titled_names) or self._public_capacity(doc[toks[-1]], toks)
-            if not keep:
+            taken.update(toks)
+            chosen.append((toks, source, name, keep))
+        # one person, several forms: when one form shows a public capacity, every form
+        # of the same name counts ("Dr Tully was appointed ..." and "Dr Gillian Tully")
+        kept_names = [name for _, _, name, keep in chosen if keep]
+        for toks, source, name, keep in chosen:
+            if not keep and not (self._shorter_form(name, kept_names) or any(self._shorter_form(k, [name]) for k in kept_names)):
                 continue
-            seen.add(tuple(toks))
             self.claimed.update(toks)
             sent = doc[toks[0]].sent
             out.append(Mention(tokens=toks, name=name, role=None, sent_start=sent.start, start=toks[0], extractor=source))
