@@ -200,7 +200,8 @@ class MentionFinder:
         titles = self._titles()
         self._title_list = titles
         self._title_starts = {t.start for t in titles}
-        mentions: list[Mention] = []
+        mentions: list[Mention] = self._appointments(titles)
+        titles = [t for t in titles if not any(x in self.claimed for x in range(t.start, t.end))]
         previous: Mention | None = None
         previous_end = -1
         for t in titles:
@@ -379,6 +380,121 @@ class MentionFinder:
             organisation=meta.get("organisation"), sent_start=sent.start,
             start=min(toks), extractor=t.id_, role_text=role,
         )
+
+    # --- appointments ------------------------------------------------------------------
+
+    def _appointments(self, titles: list[Span]) -> list[Mention]:
+        """People appointed, reappointed or succeeded in a post, with the post as their role.
+
+        "X has been (re)appointed (as) POST", "The Prime Minister has appointed X as POST",
+        "... in succession to Y" (Y held POST): the appointee is the passive subject or
+        the object of an ``APPOINT_VERB``; POST is the phrase after "as" or the verb's
+        complement, however it is written ("a non-executive member of the X Board").
+        """
+        doc = self.doc
+        out: list[Mention] = []
+        for verb in doc:
+            if not has_flag(verb, "APPOINT_VERB") or verb.pos_ not in ("VERB", "AUX"):
+                continue
+            kids = list(verb.children)
+            passive = any(c.dep_ == "nsubjpass" for c in kids)
+            holder = next((c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
+            head = None
+            for c in kids:
+                if c.dep_ == "prep" and c.lower_ == "as":
+                    head = next((g for g in c.children if g.dep_ == "pobj"), None)
+                elif c.dep_ in ("oprd", "attr") or (passive and c.dep_ == "dobj"):
+                    head = c
+                if head is not None:
+                    break
+            if holder is None or head is None or holder.pos_ == "PRON":
+                continue
+            role = self._post_tokens(head)
+            if not role:
+                continue
+            name_toks, _ = self._name_from(holder.left_edge.i)
+            if not name_toks or name_toks[-1] > holder.i or any(x in self.claimed for x in name_toks):
+                continue
+            if len(name_toks) == 1 and doc[name_toks[0]].ent_type_ != "PERSON" and not (
+                    name_toks[0] > 0 and has_flag(doc[name_toks[0] - 1], "PERSONAL_HONORIFIC")):
+                continue
+            out.append(self._post_mention(name_toks, role, titles))
+            # "in succession to Ms Y": Y held the post until now
+            for c in verb.subtree:
+                if c.lemma_ in ("succession",) or has_flag(c, "SUCCEED_WORD"):
+                    for to in c.children:
+                        target = to if to.dep_ == "dobj" else next(
+                            (g for g in to.children if g.dep_ == "pobj"), None) if to.dep_ == "prep" else None
+                        if target is None or target.pos_ != "PROPN":
+                            continue
+                        prev, _ = self._name_from(target.left_edge.i)
+                        if prev and prev[-1] <= target.i and not any(x in self.claimed for x in prev):
+                            out.append(self._post_mention(prev, [], titles, role_from=out[-1]))
+        return out
+
+    def _post_tokens(self, head: Token) -> list[int]:
+        """Token indices of the post headed by ``head``: its modifiers on the left, then
+        "of/to/for/and ..." with capitalised words on the right (determiners dropped)."""
+        doc = self.doc
+        lo = head.left_edge.i
+        while lo < head.i and (doc[lo].pos_ == "DET" or (doc[lo].pos_ == "PRON" and doc[lo].dep_ == "poss"
+                                                          and not doc[lo].is_title)):
+            lo += 1
+        if any(doc[x].is_punct and doc[x].text not in ("-", "‐", "&") for x in range(lo, head.i)):
+            return []
+        hi = head.i + 1
+        while hi < len(doc):
+            tok = doc[hi]
+            if has_flag(tok, "GLUE") or tok.lower_ in ("to", "for") or tok.text in _POSSESSIVE or tok.text in ("-", "&"):
+                hi += 1
+                continue
+            if tok.is_title and not has_flag(tok, "HONORIFIC") and tok.ent_type_ not in ("PERSON", "DATE", "TIME"):
+                hi += 1
+                continue
+            break
+        while hi > head.i + 1 and (has_flag(doc[hi - 1], "GLUE") or doc[hi - 1].lower_ in ("to", "for")):
+            hi -= 1
+        toks = list(range(lo, hi))
+        if not any(doc[x].is_title for x in toks) and not any(s.start <= head.i < s.end for s in self._title_list):
+            # a lowercase post needs a body: "member of the Sentencing Council"
+            if not any(doc[x].is_title for x in range(head.i + 1, hi)):
+                return []
+        return toks
+
+    def _post_mention(self, name_toks: list[int], role_toks: list[int], titles: list[Span],
+                      role_from: Mention | None = None) -> Mention:
+        doc = self.doc
+        country = None
+        if role_from is not None:
+            role, country = role_from.role, role_from.country
+            meta_src = role_from
+            default, shared, org, extractor = (meta_src.default_country, meta_src.shared,
+                                               meta_src.organisation, meta_src.extractor)
+        else:
+            while role_toks and self.rd_country_token(doc[role_toks[0]]):
+                country = country or self._country_code_of(doc[role_toks[0]])
+                role_toks = role_toks[1:]
+                while role_toks and doc[role_toks[0]].text in _POSSESSIVE:
+                    role_toks = role_toks[1:]
+            role = self.text[doc[role_toks[0]].idx: doc[role_toks[-1]].idx + len(doc[role_toks[-1]])] if role_toks else None
+            inside = [t for t in titles if role_toks and role_toks[0] <= t.start and t.end <= role_toks[-1] + 1]
+            best = max(inside, key=lambda t: (t.end - t.start, -t.start), default=None)
+            meta = self.rd.meta(best) if best is not None else {}
+            default = meta.get("country") or "GB"  # a post a UK release announces
+            shared, org = bool(meta.get("shared")) and "country" in meta, meta.get("organisation")
+            extractor = best.id_ if best is not None else "vocab.appoint-verb"
+        toks = list(name_toks) + list(role_toks)
+        self.claimed.update(toks)
+        sent = doc[name_toks[0]].sent
+        return Mention(tokens=toks, name=self._name_text(name_toks), role=role, country=country,
+                       default_country=default, shared=shared, organisation=org, sent_start=sent.start,
+                       start=min(toks), extractor=extractor, role_text=role)
+
+    def _country_code_of(self, tok: Token) -> str | None:
+        for s, e, code in self.countries:
+            if s <= tok.idx < e:
+                return code
+        return None
 
     def _skip_abbreviation(self, i: int) -> int:
         """Index after a bracketed abbreviation at ``i`` ("Chief Medical Officer (CMO) Professor
