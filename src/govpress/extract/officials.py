@@ -247,6 +247,10 @@ class MentionFinder:
         for x in range(k, end):
             if has_flag(doc[x], "HONORIFIC") or doc[x].ent_type_ == "PERSON":
                 return x
+            # "..., Jasem Mohamed Albudaiwi": after a comma only portfolio words go on
+            if (has_flag(doc[x], "LIST_GLUE") and x + 1 < end and has_flag(doc[x + 1], "POST_WORD")
+                    and not has_flag(doc[x + 1], "PORTFOLIO")):
+                return x
         run_start = end
         while run_start > k and has_flag(doc[run_start - 1], "POST_WORD") and not has_flag(doc[run_start - 1], "PORTFOLIO"):
             run_start -= 1
@@ -582,17 +586,20 @@ class MentionFinder:
                     toks = [t.i for t in span]
                     if not any(x in self.claimed for x in toks):
                         candidates.append((toks, "govuk.people"))
-        chosen: list[tuple[list[int], str, str, bool]] = []
-        taken: set[int] = set()
-        for toks, source in sorted(candidates, key=lambda c: (c[0][0], -len(c[0]))):
-            if any(x in self.claimed or x in taken for x in toks):
-                continue
+        scored: list[tuple[list[int], str, str, bool]] = []
+        for toks, source in candidates:
             name = self._name_text(toks)
-            if not name or country_code(name) or demonym_code(name):
+            if not name or country_code(name) or demonym_code(name) or any(x in self.claimed for x in toks):
                 continue
             keep = source == "govuk.people" or self._shorter_form(name, titled_names) or self._public_capacity(doc[toks[-1]], toks)
-            taken.update(toks)
-            chosen.append((toks, source, name, keep))
+            scored.append((toks, source, name, keep))
+        chosen: list[tuple[list[int], str, str, bool]] = []
+        taken: set[int] = set()
+        for cand in sorted(scored, key=lambda c: (c[0][0], -len(c[0]), not c[3])):
+            if any(x in taken for x in cand[0]):
+                continue
+            taken.update(cand[0])
+            chosen.append(cand)
         # one person, several forms: when one form shows a public capacity, every form
         # of the same name counts ("Dr Tully was appointed ..." and "Dr Gillian Tully")
         kept_names = [name for _, _, name, keep in chosen if keep]
