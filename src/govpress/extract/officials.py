@@ -197,6 +197,7 @@ class MentionFinder:
 
     def find(self) -> list[Mention]:
         """Every official mention: titled ones first, then bare names."""
+        self._skip_career_lines()
         titles = self._titles()
         self._title_list = titles
         self._title_starts = {t.start for t in titles}
@@ -499,6 +500,18 @@ class MentionFinder:
             if s <= tok.idx < e:
                 return code
         return None
+
+    def _skip_career_lines(self) -> None:
+        """Claim the lines of a career list ("2016 to 2019 Freetown, British High
+        Commissioner"): a verbless line that opens with a year lists someone's past
+        posts, not the officials the release mentions."""
+        for sent in self.doc.sents:
+            toks = [t for t in sent if not t.is_space]
+            if not toks or not (toks[0].like_num and len(toks[0].text) == 4 and toks[0].text.isdigit()):
+                continue
+            if any(t.pos_ in ("VERB", "AUX") for t in toks):
+                continue
+            self.claimed.update(t.i for t in toks)
 
     def _skip_abbreviation(self, i: int) -> int:
         """Index after a bracketed abbreviation at ``i`` ("Chief Medical Officer (CMO) Professor
