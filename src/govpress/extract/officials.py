@@ -267,6 +267,8 @@ class MentionFinder:
         role_end = t.end
         country: str | None = None
         for k in range(t.start + 1, t.end):
+            if doc[k].lower_ == "to":
+                break  # "Ambassador to the Republic of Mali": where the post is
             if doc[k].lower_ == "of":
                 code, after = self._country_after(k)
                 if code and after >= t.end:
@@ -379,10 +381,13 @@ class MentionFinder:
         toks = list(range(t.start, role_end)) + name_toks
         self.claimed.update(toks)
         sent = doc[t.start].sent
+        default, organisation = meta.get("country"), meta.get("organisation")
+        if default == "EU" and meta.get("shared") and not self._mentions_eu():
+            default, organisation = "GB", None  # no EU in the release: a UK commissioner
         return Mention(
             tokens=toks, name=name, role=role, country=country,
-            default_country=meta.get("country"), shared=bool(meta.get("shared")),
-            organisation=meta.get("organisation"), sent_start=sent.start,
+            default_country=default, shared=bool(meta.get("shared")),
+            organisation=organisation, sent_start=sent.start,
             start=min(toks), extractor=t.id_, role_text=role,
         )
 
@@ -500,6 +505,10 @@ class MentionFinder:
             if s <= tok.idx < e:
                 return code
         return None
+
+    def _mentions_eu(self) -> bool:
+        """Whether the release body names the EU or one of its institutions."""
+        return any(code == "EU" for _, _, code in self.rd.countries)
 
     def _skip_career_lines(self) -> None:
         """Claim the lines of a career list ("2016 to 2019 Freetown, British High
