@@ -246,7 +246,7 @@ class MentionFinder:
         while k < end and not has_flag(doc[k], "GLUE") and doc[k].lower_ not in ("for", "to"):
             k += 1
         for x in range(k, end):
-            if has_flag(doc[x], "HONORIFIC") or doc[x].ent_type_ == "PERSON":
+            if has_flag(doc[x], "HONORIFIC") or (doc[x].ent_type_ == "PERSON" and not has_flag(doc[x], "PORTFOLIO")):
                 return x
             # "..., Jasem Mohamed Albudaiwi": after a comma only portfolio words go on
             if (has_flag(doc[x], "LIST_GLUE") and x + 1 < end and has_flag(doc[x + 1], "POST_WORD")
