@@ -339,6 +339,8 @@ class MentionFinder:
                     p -= 1
                 if p >= 0 and has_flag(doc[p], "PEER_TITLE") and doc[p].is_title:
                     j = p - 1
+            elif j >= 0 and j < end_name and has_flag(doc[j], "PEER_TITLE") and doc[j].is_title:
+                j -= 1  # "Baroness Vere, Roads Minister": the peer's title is part of the name
             cand = [x for x in range(j + 1, end_name + 1)]
             if cand and has_flag(doc[cand[0]], "PEER_TITLE"):
                 peer_toks, _ = self._name_from(cand[0])
