@@ -229,6 +229,7 @@ class MentionFinder:
                     end -= 1
             while start > 0 and has_flag(doc[start - 1], "TITLE_PREFIX") and doc[start - 1].lower_ != "former":
                 start -= 1
+            start = self._crown_start(start)
             out.append(Span(doc, start, end, label=s.label_, span_id=s.id_))
         return out
 
@@ -280,6 +281,8 @@ class MentionFinder:
         q = self._country_ending_at(doc[t.start].idx)
         if q and country is None:
             country = q
+        if country is None and (has_flag(doc[t.start], "CROWN") or (t.start + 1 < len(doc) and has_flag(doc[t.start + 1], "CROWN"))):
+            country = "GB"  # "HM Chief Inspector", "Her Majesty's Ambassador": a Crown post
         # walk left over the qualifier to find the determiner
         k = t.start - 1
         while k >= 0 and (doc[k].text in _POSSESSIVE or self.rd_country_token(doc[k]) or doc[k].is_space):
@@ -507,6 +510,18 @@ class MentionFinder:
             if s <= tok.idx < e:
                 return code
         return None
+
+    def _crown_start(self, start: int) -> int:
+        """Start of "HM" or "Her/His Majesty's" right before token ``start`` (``CROWN``), else ``start``."""
+        doc = self.doc
+        if start > 0 and has_flag(doc[start - 1], "CROWN") and doc[start - 1].text.isupper():
+            return start - 1
+        k = start - 1
+        if k >= 0 and doc[k].text in _POSSESSIVE:
+            k -= 1
+        if k >= 1 and has_flag(doc[k], "CROWN") and doc[k - 1].pos_ == "PRON":
+            return k - 1
+        return start
 
     def _mentions_eu(self) -> bool:
         """Whether the release body names the EU or one of its institutions."""
