@@ -381,8 +381,12 @@ class MentionFinder:
             if len(between) <= 2 and all(x.lower_ in {"and", ",", "&", "as", "well"} for x in between) and len(between) >= 1:
                 country = previous.country
         name = self._name_text(name_toks)
-        if name and (country_code(name) or all(doc[x].ent_type_ in ("GPE", "LOC") for x in name_toks)):
+        if name and (country_code(name) or all(doc[x].ent_type_ in ("GPE", "LOC") for x in name_toks)
+                     or (len(name_toks) == 1 and not self._known_surname(doc[name_toks[0]]))):
             name, name_toks = None, []
+            if not self._definite(t):
+                self.claimed.update(range(t.start, role_end))
+                return None
         toks = list(range(t.start, role_end)) + name_toks
         self.claimed.update(toks)
         sent = doc[t.start].sent
@@ -522,6 +526,27 @@ class MentionFinder:
         if k >= 1 and has_flag(doc[k], "CROWN") and doc[k - 1].pos_ == "PRON":
             return k - 1
         return start
+
+    def _known_surname(self, tok: Token) -> bool:
+        """Whether a lone capitalised word after a title is a person's name: the model
+        reads it (or the same word elsewhere in the release) as a person, it follows a
+        personal honorific somewhere, or it ends one of the release's people links."""
+        key = ("surname", tok.text)
+        hit = self._surnames.get(key) if hasattr(self, "_surnames") else None
+        if hit is not None:
+            return hit
+        if not hasattr(self, "_surnames"):
+            self._surnames: dict[tuple[str, str], bool] = {}
+        doc = self.doc
+        found = any(t.text == tok.text and (t.ent_type_ == "PERSON" or (t.i > 0 and has_flag(doc[t.i - 1], "PERSONAL_HONORIFIC")))
+                    for t in doc)
+        found = found or any(p.split()[-1] == tok.text for p in self.people if p.split())
+        # a proper noun the release never writes in lower case and the model does not
+        # read as an organisation ("President Zelenskyy"; not "... Command", "... Tax")
+        found = found or (tok.pos_ == "PROPN" and tok.ent_type_ not in ("ORG", "FAC", "PRODUCT", "LAW", "EVENT")
+                          and not any(t.text == tok.lower_ for t in doc))
+        self._surnames[key] = found
+        return found
 
     def _mentions_eu(self) -> bool:
         """Whether the release body names the EU or one of its institutions."""
