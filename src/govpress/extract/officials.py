@@ -51,7 +51,6 @@ _GENERIC_DETS = {"a", "an", "any", "every", "each", "another", "no", "whichever"
 _QUAL_GAP = re.compile(r"^(?:['\u2019]s?)?\s*$")
 _OF_GAP = re.compile(r"^\s*of\s+(?:the\s+)?$")
 _ROLE_STOP = {"the", "of", "for", "and", "to", "&"}
-_PEER_HONORIFICS = {"lord", "baroness", "baron", "lady", "viscount", "earl"}
 
 @dataclass
 class Mention:
@@ -128,7 +127,7 @@ class MentionFinder:
         n = len(doc)
         while i < n and (has_flag(doc[i], "HONORIFIC") or (doc[i].lower_ == "the" and i + 1 < n and has_flag(doc[i + 1], "HONORIFIC"))):
             i += 1
-        peer = i > 0 and doc[i - 1].lower_ in _PEER_HONORIFICS
+        peer = i > 0 and has_flag(doc[i - 1], "PEER_TITLE") and doc[i - 1].is_title
         toks: list[int] = []
         j = i
         while j < n and len(toks) < 6:
@@ -160,10 +159,16 @@ class MentionFinder:
             toks.pop()
         # a peer's territorial designation: "Lord Offord of Garvel", "Baroness Smith of Basildon"
         k = toks[-1] + 1 if toks else i
+        designated = False
         if (peer and toks and k + 1 < n and doc[k].lower_ == "of" and doc[k + 1].is_title
                 and not self._country_starting(doc[k + 1]) and not has_flag(doc[k + 1], "NOT_NAME")
                 and (k + 1) not in self.claimed):
             toks += [k, k + 1]
+            designated = True
+        # a peer's title is part of the name when it is all the release gives
+        # ("Lord Bourne", "Baroness Williams of Trafford"; annotation guide)
+        if peer and toks and (designated or len(toks) == 1) and (i - 1) not in self.claimed:
+            toks = [i - 1] + toks
         if len(toks) < min_tokens:
             return [], i
         end = toks[-1] + 1 if toks else i
@@ -192,9 +197,12 @@ class MentionFinder:
 
     def find(self) -> list[Mention]:
         """Every official mention: titled ones first, then bare names."""
+        self._skip_career_lines()
         titles = self._titles()
+        self._title_list = titles
         self._title_starts = {t.start for t in titles}
-        mentions: list[Mention] = []
+        mentions: list[Mention] = self._appointments(titles)
+        titles = [t for t in titles if not any(x in self.claimed for x in range(t.start, t.end))]
         previous: Mention | None = None
         previous_end = -1
         for t in titles:
@@ -214,12 +222,44 @@ class MentionFinder:
         out = []
         for s in spans:
             start, end = s.start, s.end
-            while end > start + 1 and has_flag(doc[end - 1], "GLUE", "LIST_GLUE") and not has_flag(doc[end - 1], "PORTFOLIO"):
-                end -= 1
+            for cut in (False, True):
+                if cut:
+                    end = self._post_end(start, end)
+                while end > start + 1 and has_flag(doc[end - 1], "GLUE", "LIST_GLUE") and not has_flag(doc[end - 1], "PORTFOLIO"):
+                    end -= 1
             while start > 0 and has_flag(doc[start - 1], "TITLE_PREFIX") and doc[start - 1].lower_ != "former":
                 start -= 1
+            start = self._crown_start(start)
             out.append(Span(doc, start, end, label=s.label_, span_id=s.id_))
         return out
+
+    def _post_end(self, start: int, end: int) -> int:
+        """Where a post's name really ends inside a title match ``[start, end)``.
+
+        Capitalised ``POST_WORD`` tokens may continue a post after its "for"/"of"/"to"
+        ("Minister of State for Countering Extremism"), but not over an honorific
+        ("..., the Rt Hon James Brokenshire") or over two or more such words run on
+        to a complete post with no joining word ("... and Migration Magnus Brunner
+        said"): those start the holder's name.
+        """
+        doc = self.doc
+        k = start
+        while k < end and not has_flag(doc[k], "GLUE") and doc[k].lower_ not in ("for", "to"):
+            k += 1
+        for x in range(k, end):
+            if has_flag(doc[x], "HONORIFIC") or (doc[x].ent_type_ == "PERSON" and not has_flag(doc[x], "PORTFOLIO")):
+                return x
+            # "..., Jasem Mohamed Albudaiwi": after a comma only portfolio words go on
+            if (has_flag(doc[x], "LIST_GLUE") and x + 1 < end and has_flag(doc[x + 1], "POST_WORD")
+                    and not has_flag(doc[x + 1], "PORTFOLIO")):
+                return x
+        run_start = end
+        while run_start > k and has_flag(doc[run_start - 1], "POST_WORD") and not has_flag(doc[run_start - 1], "PORTFOLIO"):
+            run_start -= 1
+        if end - run_start >= 2 and run_start > k and has_flag(doc[run_start - 1], "PORTFOLIO", "POST_WORD") \
+                and not has_flag(doc[run_start - 1], "GLUE"):
+            return run_start
+        return end
 
     def _titled(self, t: Span, previous: Mention | None, previous_end: int) -> Mention | None:
         doc, rd = self.doc, self.rd
@@ -228,6 +268,8 @@ class MentionFinder:
         role_end = t.end
         country: str | None = None
         for k in range(t.start + 1, t.end):
+            if doc[k].lower_ == "to":
+                break  # "Ambassador to the Republic of Mali": where the post is
             if doc[k].lower_ == "of":
                 code, after = self._country_after(k)
                 if code and after >= t.end:
@@ -239,6 +281,8 @@ class MentionFinder:
         q = self._country_ending_at(doc[t.start].idx)
         if q and country is None:
             country = q
+        if country is None and (has_flag(doc[t.start], "CROWN") or (t.start + 1 < len(doc) and has_flag(doc[t.start + 1], "CROWN"))):
+            country = "GB"  # "HM Chief Inspector", "Her Majesty's Ambassador": a Crown post
         # walk left over the qualifier to find the determiner
         k = t.start - 1
         while k >= 0 and (doc[k].text in _POSSESSIVE or self.rd_country_token(doc[k]) or doc[k].is_space):
@@ -251,6 +295,7 @@ class MentionFinder:
             c2, i2 = self._country_after(i)
             if c2:
                 country, i = c2, i2
+        i = self._skip_abbreviation(i)
         name_toks, after = self._name_from(i)
         # a place run into the title: "Chief Minister Sindh, Murad Ali Shah"
         if len(name_toks) == 1 and after < len(doc) and doc[after].text == ",":
@@ -290,7 +335,20 @@ class MentionFinder:
             while j >= 0 and (self._is_name_token(doc[j]) or (
                     doc[j].text in {"-", "\u2010"} and j > 0 and not doc[j].whitespace_ and not doc[j - 1].whitespace_)):
                 j -= 1  # hyphenated names: "Mary Barra-Smith"
+            # a peer's territorial designation: "Baroness Williams of Trafford, Minister ..."
+            if j >= 1 and doc[j].lower_ == "of" and j + 1 <= end_name and self._is_name_token(doc[j - 1]):
+                p = j - 1
+                while p >= 0 and self._is_name_token(doc[p]):
+                    p -= 1
+                if p >= 0 and has_flag(doc[p], "PEER_TITLE") and doc[p].is_title:
+                    j = p - 1
+            elif j >= 0 and j < end_name and has_flag(doc[j], "PEER_TITLE") and doc[j].is_title:
+                j -= 1  # "Baroness Vere, Roads Minister": the peer's title is part of the name
             cand = [x for x in range(j + 1, end_name + 1)]
+            if cand and has_flag(doc[cand[0]], "PEER_TITLE"):
+                peer_toks, _ = self._name_from(cand[0])
+                if peer_toks and peer_toks[-1] == end_name:
+                    cand = peer_toks
             while cand and doc[cand[0]].pos_ in ("ADP", "DET", "ADV", "SCONJ", "CCONJ"):
                 cand.pop(0)  # "In Brussels, ..." is no name
             before = doc[j] if j >= 0 else None
@@ -305,6 +363,11 @@ class MentionFinder:
             name_toks = self._appointed(t)
         if meta.get("needs_name") and not name_toks:
             return None
+        if not name_toks and not self._definite(t):
+            # "as Head of Research", CV lines ("2016 to 2019 Freetown, British High
+            # Commissioner"): an unnamed office-holder needs a definite title (guide)
+            self.claimed.update(range(t.start, role_end))
+            return None
         # "Head of Care at <a charity>": a post in a private body is a private capacity
         if meta.get("private_at") and role_end < len(doc) and doc[role_end].lower_ == "at":
             org = [x for x in doc[role_end + 1: role_end + 8] if x.is_title or x.text.isupper() or x.lower_ in ("the", "of", "and")]
@@ -318,17 +381,217 @@ class MentionFinder:
             if len(between) <= 2 and all(x.lower_ in {"and", ",", "&", "as", "well"} for x in between) and len(between) >= 1:
                 country = previous.country
         name = self._name_text(name_toks)
-        if name and (country_code(name) or all(doc[x].ent_type_ in ("GPE", "LOC") for x in name_toks)):
+        if name and (country_code(name) or all(doc[x].ent_type_ in ("GPE", "LOC") for x in name_toks)
+                     or (len(name_toks) == 1 and not self._known_surname(doc[name_toks[0]]))):
             name, name_toks = None, []
+            if not self._definite(t):
+                self.claimed.update(range(t.start, role_end))
+                return None
         toks = list(range(t.start, role_end)) + name_toks
         self.claimed.update(toks)
         sent = doc[t.start].sent
+        default, organisation = meta.get("country"), meta.get("organisation")
+        if default == "EU" and meta.get("shared") and not self._mentions_eu():
+            default, organisation = "GB", None  # no EU in the release: a UK commissioner
         return Mention(
             tokens=toks, name=name, role=role, country=country,
-            default_country=meta.get("country"), shared=bool(meta.get("shared")),
-            organisation=meta.get("organisation"), sent_start=sent.start,
+            default_country=default, shared=bool(meta.get("shared")),
+            organisation=organisation, sent_start=sent.start,
             start=min(toks), extractor=t.id_, role_text=role,
         )
+
+    # --- appointments ------------------------------------------------------------------
+
+    def _appointments(self, titles: list[Span]) -> list[Mention]:
+        """People appointed, reappointed or succeeded in a post, with the post as their role.
+
+        "X has been (re)appointed (as) POST", "The Prime Minister has appointed X as POST",
+        "... in succession to Y" (Y held POST): the appointee is the passive subject or
+        the object of an ``APPOINT_VERB``; POST is the phrase after "as" or the verb's
+        complement, however it is written ("a non-executive member of the X Board").
+        """
+        doc = self.doc
+        out: list[Mention] = []
+        for verb in doc:
+            if not has_flag(verb, "APPOINT_VERB") or verb.pos_ not in ("VERB", "AUX"):
+                continue
+            kids = list(verb.children)
+            passive = any(c.dep_ == "nsubjpass" for c in kids)
+            holder = next((c for c in kids if c.dep_ == ("nsubjpass" if passive else "dobj")), None)
+            head = None
+            for c in kids:
+                if c.dep_ == "prep" and c.lower_ == "as":
+                    head = next((g for g in c.children if g.dep_ == "pobj"), None)
+                elif c.dep_ in ("oprd", "attr") or (passive and c.dep_ == "dobj"):
+                    head = c
+                if head is not None:
+                    break
+            if holder is None or head is None or holder.pos_ == "PRON":
+                continue
+            role = self._post_tokens(head)
+            if not role:
+                continue
+            name_toks, _ = self._name_from(holder.left_edge.i)
+            if not name_toks or name_toks[-1] > holder.i or any(x in self.claimed for x in name_toks):
+                continue
+            if len(name_toks) == 1 and doc[name_toks[0]].ent_type_ != "PERSON" and not (
+                    name_toks[0] > 0 and has_flag(doc[name_toks[0] - 1], "PERSONAL_HONORIFIC")):
+                continue
+            out.append(self._post_mention(name_toks, role, titles))
+            # "in succession to Ms Y": Y held the post until now
+            for c in verb.subtree:
+                if c.lemma_ in ("succession",) or has_flag(c, "SUCCEED_WORD"):
+                    for to in c.children:
+                        target = to if to.dep_ == "dobj" else next(
+                            (g for g in to.children if g.dep_ == "pobj"), None) if to.dep_ == "prep" else None
+                        if target is None or target.pos_ != "PROPN":
+                            continue
+                        prev, _ = self._name_from(target.left_edge.i)
+                        if prev and prev[-1] <= target.i and not any(x in self.claimed for x in prev):
+                            out.append(self._post_mention(prev, [], titles, role_from=out[-1]))
+        return out
+
+    def _post_tokens(self, head: Token) -> list[int]:
+        """Token indices of the post headed by ``head``: its modifiers on the left, then
+        "of/to/for/and ..." with capitalised words on the right (determiners dropped)."""
+        doc = self.doc
+        lo = head.left_edge.i
+        while lo < head.i and (doc[lo].pos_ == "DET" or (doc[lo].pos_ == "PRON" and doc[lo].dep_ == "poss"
+                                                          and not doc[lo].is_title)):
+            lo += 1
+        if any(doc[x].is_punct and doc[x].text not in ("-", "‐", "&") for x in range(lo, head.i)):
+            return []
+        hi = head.i + 1
+        while hi < len(doc):
+            tok = doc[hi]
+            if has_flag(tok, "GLUE") or tok.lower_ in ("to", "for") or tok.text in _POSSESSIVE or tok.text in ("-", "&"):
+                hi += 1
+                continue
+            if tok.is_title and not has_flag(tok, "HONORIFIC") and tok.ent_type_ not in ("PERSON", "DATE", "TIME"):
+                hi += 1
+                continue
+            break
+        while hi > head.i + 1 and (has_flag(doc[hi - 1], "GLUE") or doc[hi - 1].lower_ in ("to", "for")):
+            hi -= 1
+        toks = list(range(lo, hi))
+        if not any(doc[x].is_title for x in toks) and not any(s.start <= head.i < s.end for s in self._title_list):
+            # a lowercase post needs a body: "member of the Sentencing Council"
+            if not any(doc[x].is_title for x in range(head.i + 1, hi)):
+                return []
+        return toks
+
+    def _post_mention(self, name_toks: list[int], role_toks: list[int], titles: list[Span],
+                      role_from: Mention | None = None) -> Mention:
+        doc = self.doc
+        country = None
+        if role_from is not None:
+            role, country = role_from.role, role_from.country
+            meta_src = role_from
+            default, shared, org, extractor = (meta_src.default_country, meta_src.shared,
+                                               meta_src.organisation, meta_src.extractor)
+        else:
+            while role_toks and self.rd_country_token(doc[role_toks[0]]):
+                country = country or self._country_code_of(doc[role_toks[0]])
+                role_toks = role_toks[1:]
+                while role_toks and doc[role_toks[0]].text in _POSSESSIVE:
+                    role_toks = role_toks[1:]
+            role = self.text[doc[role_toks[0]].idx: doc[role_toks[-1]].idx + len(doc[role_toks[-1]])] if role_toks else None
+            inside = [t for t in titles if role_toks and role_toks[0] <= t.start and t.end <= role_toks[-1] + 1]
+            best = max(inside, key=lambda t: (t.end - t.start, -t.start), default=None)
+            meta = self.rd.meta(best) if best is not None else {}
+            default = meta.get("country") or "GB"  # a post a UK release announces
+            shared, org = bool(meta.get("shared")) and "country" in meta, meta.get("organisation")
+            extractor = best.id_ if best is not None else "vocab.appoint-verb"
+        toks = list(name_toks) + list(role_toks)
+        self.claimed.update(toks)
+        sent = doc[name_toks[0]].sent
+        return Mention(tokens=toks, name=self._name_text(name_toks), role=role, country=country,
+                       default_country=default, shared=shared, organisation=org, sent_start=sent.start,
+                       start=min(toks), extractor=extractor, role_text=role)
+
+    def _country_code_of(self, tok: Token) -> str | None:
+        for s, e, code in self.countries:
+            if s <= tok.idx < e:
+                return code
+        return None
+
+    def _crown_start(self, start: int) -> int:
+        """Start of "HM" or "Her/His Majesty's" right before token ``start`` (``CROWN``), else ``start``."""
+        doc = self.doc
+        if start > 0 and has_flag(doc[start - 1], "CROWN") and doc[start - 1].text.isupper():
+            return start - 1
+        k = start - 1
+        if k >= 0 and doc[k].text in _POSSESSIVE:
+            k -= 1
+        if k >= 1 and has_flag(doc[k], "CROWN") and doc[k - 1].pos_ == "PRON":
+            return k - 1
+        return start
+
+    def _known_surname(self, tok: Token) -> bool:
+        """Whether a lone capitalised word after a title is a person's name: the model
+        reads it (or the same word elsewhere in the release) as a person, it follows a
+        personal honorific somewhere, or it ends one of the release's people links."""
+        key = ("surname", tok.text)
+        hit = self._surnames.get(key) if hasattr(self, "_surnames") else None
+        if hit is not None:
+            return hit
+        if not hasattr(self, "_surnames"):
+            self._surnames: dict[tuple[str, str], bool] = {}
+        doc = self.doc
+        found = any(t.text == tok.text and (t.ent_type_ == "PERSON" or (t.i > 0 and has_flag(doc[t.i - 1], "PERSONAL_HONORIFIC")))
+                    for t in doc)
+        found = found or any(p.split()[-1] == tok.text for p in self.people if p.split())
+        # a proper noun the release never writes in lower case and the model does not
+        # read as an organisation ("President Zelenskyy"; not "... Command", "... Tax")
+        found = found or (tok.pos_ == "PROPN" and tok.ent_type_ not in ("ORG", "FAC", "PRODUCT", "LAW", "EVENT")
+                          and not any(t.text == tok.lower_ for t in doc))
+        self._surnames[key] = found
+        return found
+
+    def _mentions_eu(self) -> bool:
+        """Whether the release body names the EU or one of its institutions."""
+        return any(code == "EU" for _, _, code in self.rd.countries)
+
+    def _skip_career_lines(self) -> None:
+        """Claim the lines of a career list ("2016 to 2019 Freetown, British High
+        Commissioner"): a verbless line that opens with a year lists someone's past
+        posts, not the officials the release mentions."""
+        for sent in self.doc.sents:
+            toks = [t for t in sent if not t.is_space]
+            if not toks or not (toks[0].like_num and len(toks[0].text) == 4 and toks[0].text.isdigit()):
+                continue
+            if any(t.pos_ in ("VERB", "AUX") for t in toks):
+                continue
+            self.claimed.update(t.i for t in toks)
+
+    def _skip_abbreviation(self, i: int) -> int:
+        """Index after a bracketed abbreviation at ``i`` ("Chief Medical Officer (CMO) Professor
+        Chris Whitty"), or ``i`` when there is none."""
+        doc = self.doc
+        if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and doc[i + 1].text.isupper():
+            return i + 3
+        return i
+
+    def _definite(self, t: Span) -> bool:
+        """Whether title ``t`` is definite: "the"/"our" (``DEFINITE_DET``) or a possessive or
+        nationality qualifier ("Belgium's", "French") before it."""
+        doc = self.doc
+        k = t.start - 1
+        qualified = False
+        while k >= 0 and (doc[k].text in _POSSESSIVE or self.rd_country_token(doc[k]) or doc[k].is_space
+                          or has_flag(doc[k], "TITLE_PREFIX")):
+            qualified = qualified or not doc[k].is_space
+            k -= 1
+        if qualified or (k >= 0 and has_flag(doc[k], "DEFINITE_DET")):
+            return True
+        # the subject of a verb ("Minister for the Cabinet Office will attend")
+        if t.root.dep_ in ("nsubj", "nsubjpass") and t.root.head.pos_ in ("VERB", "AUX"):
+            return True
+        # coordinated with a definite title: "the Home Secretary and Interior Minister"
+        if k >= 1 and doc[k].lower_ in ("and", "&", ","):
+            prev = next((s for s in self._title_list if s.end == k), None)
+            return prev is not None and self._definite(prev)
+        return False
 
     def rd_country_token(self, tok: Token) -> bool:
         if self.countries is self.rd.countries:
@@ -369,9 +632,10 @@ class MentionFinder:
                 continue
             # extend over particles and following capitalised words the model cut off
             name_toks, _ = self._name_from(toks[0])
-            if len(name_toks) > len(toks) and name_toks[: len(toks)] == toks:
+            if len(name_toks) > len(toks) and set(toks) <= set(name_toks):
                 toks = name_toks
-            if not all(self._is_name_token(doc[x]) or doc[x].text in {"-"} for x in toks):
+            if not all(self._is_name_token(doc[x]) or doc[x].text in {"-"}
+                       or (x == toks[0] and has_flag(doc[x], "PEER_TITLE")) or doc[x].lower_ == "of" for x in toks):
                 continue
             candidates.append((toks, "spacy.ner"))
         for tok in doc:
@@ -386,17 +650,26 @@ class MentionFinder:
                     toks = [t.i for t in span]
                     if not any(x in self.claimed for x in toks):
                         candidates.append((toks, "govuk.people"))
-        seen: set[tuple[int, ...]] = set()
-        for toks, source in sorted(candidates, key=lambda c: (c[0][0], -len(c[0]))):
-            if tuple(toks) in seen or any(x in self.claimed for x in toks):
-                continue
+        scored: list[tuple[list[int], str, str, bool]] = []
+        for toks, source in candidates:
             name = self._name_text(toks)
-            if not name or country_code(name) or demonym_code(name):
+            if not name or country_code(name) or demonym_code(name) or any(x in self.claimed for x in toks):
                 continue
             keep = source == "govuk.people" or self._shorter_form(name, titled_names) or self._public_capacity(doc[toks[-1]], toks)
-            if not keep:
+            scored.append((toks, source, name, keep))
+        chosen: list[tuple[list[int], str, str, bool]] = []
+        taken: set[int] = set()
+        for cand in sorted(scored, key=lambda c: (c[0][0], -len(c[0]), not c[3])):
+            if any(x in taken for x in cand[0]):
                 continue
-            seen.add(tuple(toks))
+            taken.update(cand[0])
+            chosen.append(cand)
+        # one person, several forms: when one form shows a public capacity, every form
+        # of the same name counts ("Dr Tully was appointed ..." and "Dr Gillian Tully")
+        kept_names = [name for _, _, name, keep in chosen if keep]
+        for toks, source, name, keep in chosen:
+            if not keep and not (self._shorter_form(name, kept_names) or any(self._shorter_form(k, [name]) for k in kept_names)):
+                continue
             self.claimed.update(toks)
             sent = doc[toks[0]].sent
             out.append(Mention(tokens=toks, name=name, role=None, sent_start=sent.start, start=toks[0], extractor=source))
