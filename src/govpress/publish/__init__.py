@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import PackageNotFound, ValidationFailed
+from ..package import layout
 from .database import build_database
 from .downloads import write_downloads
 from .metadata import build_metadata
@@ -34,9 +35,7 @@ def resolve_descriptor(descriptor: str | Path) -> Path:
     Raises:
         PackageNotFound: there is no such file.
     """
-    path = Path(descriptor)
-    if path.is_dir():
-        path = path / "datapackage.json"
+    path = layout.resolve_descriptor(descriptor)
     if not path.is_file():
         raise PackageNotFound(f"no data package at {path} (build one with `govpress build`)")
     return path
