@@ -38,7 +38,7 @@ from typing import Any, Iterable, Iterator
 from ..errors import PackageNotFound
 
 __all__ = [
-    "DATA_DIR", "DESCRIPTOR", "PARQUET_SUFFIX", "FORMATS", "MEDIATYPES",
+    "DATA_DIR", "DESCRIPTOR", "ASSERTIONS", "PARQUET_SUFFIX", "FORMATS", "MEDIATYPES",
     "parquet_name", "table_name", "is_parquet", "resource_path", "resolve_descriptor", "read_descriptor",
     "arrow_type", "format_cell", "csv_rows", "file_digest", "file_stats",
     "SEMVER", "parse_version", "ZIP_EPOCH", "write_zip",
@@ -49,6 +49,10 @@ DATA_DIR = "data"
 
 DESCRIPTOR = "datapackage.json"
 """File name of the package descriptor."""
+
+ASSERTIONS = "assertions.yaml"
+"""The dataset assertions of a collection: ``<releases folder>/assertions.yaml``, copied
+beside ``datapackage.json`` by ``govpress build`` (read by :mod:`govpress.validate.assertions`)."""
 
 PARQUET_SUFFIX = "-parquet"
 """Suffix of a Parquet resource's name (``events-parquet``)."""
