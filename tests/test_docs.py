@@ -49,3 +49,17 @@ def test_readme_curation_example_applies_to_the_shipped_package(built_package, t
                 curation.apply(table, {k: (v or None) for k, v in row.items()})
     assert curation.problems() == []
     assert len(curation.used) == 2
+
+
+def test_readme_api_snippet_runs_as_written(tmp_path, monkeypatch) -> None:
+    """README's Python API block, run unchanged in a folder holding ``seeds/``."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    blocks = re.findall(r"```python\n(.*?)```", (root / "README.md").read_text(encoding="utf-8"), re.S)
+    snippet = next(b for b in blocks if "validate_package" in b)
+    (tmp_path / "seeds").symlink_to(root / "seeds", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(snippet, "README.md", "exec"), {})
+    assert (tmp_path / "out" / "govpress.db").is_file()

@@ -254,7 +254,7 @@ def test_every_pattern_file_has_ids_and_every_extractor_is_a_pattern_id():
     release, x = run("Foreign Secretary David Lammy met US Secretary of State Antony Blinken in London today. "
                      "The UK will host the summit next year.", date(2024, 9, 10))
     extractors = {r.extractor for r in (*x.officials, *x.events, *x.commitments, *x.partnerships)}
-    assert extractors and extractors <= ids
+    assert extractors and {e for e in extractors if not e.startswith("derive.")} <= ids  # derive.*: a named derivation
 
 
 def test_a_bad_pattern_file_names_the_line(tmp_path: Path):

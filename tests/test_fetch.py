@@ -165,7 +165,7 @@ def stub() -> Iterator[tuple[GovukStub, str]]:
 
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
-    """sources/govuk.yml with test manners: no waiting between requests or retries, pages of 3."""
+    """govpress/sources/govuk.yml with test manners: no waiting between requests or retries, pages of 3."""
     data = yaml.safe_load(DEFAULT_SOURCE.read_text(encoding="utf-8"))
     data["client"].update(requests_per_second=1000, backoff_base_seconds=0, max_retry_after_seconds=0, max_retries=2)
     data["search"]["page_size"] = 3

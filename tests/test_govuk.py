@@ -116,7 +116,7 @@ def test_govspeak_body_becomes_paragraphs_without_contact_cards() -> None:
     assert "delta–9–tetrahydrocannabinol (cannabis and cannabinol), 2 µg/L" in paragraphs
     assert "lysergic acid diethylamide (LSD), 1 µg/L" in paragraphs
     assert paragraphs[-1] == "Drug driving written ministerial statement, 27 March 2014"
-    # the embedded press-office contact card (sources/govuk.yml drop_classes: contact) is gone
+    # the embedded press-office contact card (govpress/sources/govuk.yml drop_classes: contact) is gone
     assert "Roads media enquiries" not in body and "020 7944 3021" not in body
     event = read_release(FIXTURES / "best-practice-event.json").body
     assert event.endswith("CDE is part of Dstl.") and "OX11 0QX" not in event

@@ -19,7 +19,8 @@ import sqlite_utils
 
 from govpress.validate import Report, validate_package
 from govpress.validate.package import load_package
-from govpress.validate.parity import arrow_type_for, parquet_problems, render, sqlite_problems
+from govpress.package.layout import arrow_type as arrow_type_for
+from govpress.validate.parity import parquet_problems, render, sqlite_problems
 
 from .package_tools import (
     EXTRACTED, SCOTLAND, edit_csv, edit_parquet, read_rows, replace_column, tamper,

@@ -386,9 +386,12 @@ def test_a_failed_publish_leaves_the_previous_site(package_copy: Path, tmp_path:
 
 
 def test_assertions_can_be_replaced_or_skipped(built_package: Path, tmp_path: Path) -> None:
-    """A small package of one's own fails the shipped assertions (tuned for seeds/) but passes with none;
-    the schema and domain checks still run."""
+    """A small package of one's own has no assertions.yaml: it publishes on its schema and domain
+    checks; given the seeds/ assertions beside it, it fails them; assertions=False skips them."""
     pkg = write_hand_package(built_package, tmp_path / "mine")
+    db = publish(pkg, tmp_path / "own" / "govpress.db")
+    assert sqlite3.connect(db).execute("select count(*) from releases").fetchone()[0] == 3
+    shutil.copyfile(built_package / "assertions.yaml", pkg / "assertions.yaml")
     with pytest.raises(ValidationFailed) as info:
         publish(pkg, tmp_path / "a" / "govpress.db")
     assert "rows-below-minimum" in str(info.value) and "--assertions none" in str(info.value)
@@ -410,6 +413,7 @@ def test_assertions_can_be_replaced_or_skipped(built_package: Path, tmp_path: Pa
 
 def test_cli_publish_and_serve_take_assertions(built_package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pkg = write_hand_package(built_package, tmp_path / "mine")
+    shutil.copyfile(built_package / "assertions.yaml", pkg / "assertions.yaml")  # the seeds/ ones: too big for it
     runner = CliRunner()
     result = runner.invoke(cli, ["publish", str(pkg), "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 1 and "--assertions none" in result.output
@@ -419,7 +423,7 @@ def test_cli_publish_and_serve_take_assertions(built_package: Path, tmp_path: Pa
     for command in ("publish", "serve"):
         help_text = runner.invoke(cli, [command, "--help"]).output
         assert "--assertions PATH|none" in help_text and f"govpress {command} " in help_text
-        assert "--assertions none" in help_text.split("Example:")[1], command
+        assert f"govpress {command} mine/datapackage.json" in help_text.split("Example:")[1], command
     # serve: the option reaches publish (run stubbed: no server is started)
     import govpress.publish.serve as serve_module
 

@@ -331,17 +331,33 @@ def test_currency_without_amount_is_a_warning(gold: Path) -> None:
 # --- layer 3: dataset assertions ------------------------------------------------------
 
 
-def test_shipped_assertions_are_well_formed() -> None:
-    spec = load_assertions()
+def test_shipped_assertions_are_well_formed(built_package: Path) -> None:
     from govpress.settings import TABLES
+
+    from .conftest import SEEDS
+
+    spec = load_assertions(SEEDS / "assertions.yaml")
     assert set(spec["tables"]) <= set(TABLES)
-    assert spec["tables"]["releases"]["rows"]["min"] >= 1
+    releases = len(read_rows(built_package, "releases"))
+    assert spec["tables"]["releases"]["rows"]["min"] == releases == 58  # the shipped set, pinned
+    # the build carries the collection's assertions beside the package, and validation reads them there
+    assert (built_package / "assertions.yaml").read_bytes() == (SEEDS / "assertions.yaml").read_bytes()
+    assert validate_package(built_package, parity=False).stats["assertions"] == str(built_package / "assertions.yaml")
+
+
+def test_a_package_without_assertions_gets_schema_and_domain_checks_only(package_copy: Path) -> None:
+    (package_copy / "assertions.yaml").unlink()
+    write_rows(package_copy, "commitments", [])  # far below the seeds/ minimum, but nothing asserts it here
+    report = validate_package(package_copy, parity=False)
+    assert report.valid and report.stats["assertions"] is None
+    result = CliRunner().invoke(cli, ["validate", str(package_copy), "--no-parity"])
+    assert result.exit_code == 0 and "note: no dataset assertions" in result.output
 
 
 def test_dropped_releases_fail_the_shipped_assertions(built_package: Path, tmp_path: Path) -> None:
     pkg = tmp_path / "pkg"
     shutil.copytree(built_package, pkg)
-    spec = load_assertions()
+    spec = load_assertions(pkg / "assertions.yaml")
     keep = spec["tables"]["releases"]["rows"]["min"] - 1
     releases = read_rows(pkg, "releases")
     referenced = {r["release_id"] for t in ("mentions", "events", "commitments", "partnerships")
@@ -360,7 +376,7 @@ def test_a_table_that_loses_its_rows_fails(gold: Path, tmp_path: Path) -> None:
     write_rows(gold, "event_participants", [])
     report = assertions(gold, tmp_path, spec)
     assert report.flatten(KEYS + ["severity", "message"]) == [
-        ["events", None, None, "rows-below-minimum", "error", "0 rows for 30 releases (0 per release), the minimum is 0.05 per release"]]
+        ["events", None, None, "rows-below-minimum", "error", "0 rows for 58 releases (0 per release), the minimum is 0.05 per release"]]
 
 
 def test_failed_maximum_is_only_a_warning(gold: Path, tmp_path: Path) -> None:
@@ -369,7 +385,7 @@ def test_failed_maximum_is_only_a_warning(gold: Path, tmp_path: Path) -> None:
     assert report.valid
     assert report.flatten(KEYS + ["severity", "message"]) == [
         ["events", None, "name", "fill-rate-above-maximum", "warning", "name is filled in 33.3% of 3 rows, the maximum is 20%"],
-        ["releases", None, None, "rows-above-maximum", "warning", "30 rows, the maximum is 10"],
+        ["releases", None, None, "rows-above-maximum", "warning", "58 rows, the maximum is 10"],
     ]
 
 
@@ -390,7 +406,7 @@ def test_assertion_on_an_unknown_column_or_table(gold: Path, tmp_path: Path) -> 
 def test_assertions_file_given_to_validate(gold: Path, tmp_path: Path) -> None:
     path = tmp_path / "assertions.yaml"
     path.write_text(yaml.safe_dump({"tables": {"partnerships": {"per_release": {"min": 0.1}}}}))
-    report = check(gold, assertions=path)  # 2 partnerships for 30 releases
+    report = check(gold, assertions=path)  # 2 partnerships for 58 releases
     assert report.flatten(KEYS) == [["partnerships", None, None, "rows-below-minimum"]]
     path.write_text("tables: [unclosed")
     assert check(gold, assertions=path, parity=False).flatten(["type"]) == [["assertion-error"]]

@@ -17,14 +17,19 @@ from .build import BuildResult, build
 from .errors import GovpressError
 from .extract import extract, load_pipeline
 from .ingest import ingest, read_release
+from .publish import publish
 from .models import Extraction, Release
 from .package import PackageWriter
 from .resolve import OfficialIndex
 from .settings import VERSION as __version__
+from .validate import Report, validate_package
 
 __all__ = [
     "build",
     "BuildResult",
+    "validate_package",
+    "Report",
+    "publish",
     "ingest",
     "read_release",
     "extract",

@@ -34,6 +34,7 @@ from .ingest import duplicate_rejection, find_inputs, ingest_fingerprint, read_r
 from .ingest.readers import sidecar_for
 from .models import Extraction, OfficialMention, Rejection, Release
 from .package import PackageWriter
+from .package.layout import ASSERTIONS
 from .resolve import OfficialIndex, release_rows
 
 __all__ = ["build", "BuildResult", "ProgressCallback", "REJECTED_REPORT"]
@@ -257,6 +258,9 @@ def build(
                 if row is not None:
                     pkg.write("officials", row)
             pkg.add_file(REJECTED_REPORT, _rejected_csv(result.rejected))
+            assertions = next((Path(r) / ASSERTIONS for r in releases if (Path(r) / ASSERTIONS).is_file()), None)
+            if assertions is not None:  # the collection's dataset assertions travel with its package
+                pkg.add_file(ASSERTIONS, assertions.read_text(encoding="utf-8"))
         result.counts = dict(pkg.counts)
         result.unused_curation = curation.problems()
         return result

@@ -28,13 +28,13 @@ def _assertions_value(ctx: click.Context, param: click.Parameter, value: str | N
 
 
 def assertions_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--assertions PATH|none``: the dataset assertions file (default: the shipped one, tuned for seeds/);
+    """``--assertions PATH|none``: the dataset assertions file (default: the package's own ``assertions.yaml``);
     ``none`` skips them. Gives ``assertions``: ``True``, ``False`` or a ``Path``, as ``validate_package`` takes it."""
     return click.option(
         "--assertions", "assertions", default=None, metavar="PATH|none", callback=_assertions_value,
-        help="Dataset assertions the package must pass (default: the shipped ones, tuned for seeds/: "
-             "at least 30 releases...); a YAML file of your own, or 'none' to skip them. "
-             "The Table Schema and domain checks always run.",
+        help="Dataset assertions the package must pass (default: the package's own assertions.yaml, "
+             "which govpress build copies from the releases folder; none there: no assertions); "
+             "a YAML file of your own, or 'none' to skip them. The Table Schema and domain checks always run.",
     )(func)
 
 

@@ -15,7 +15,7 @@ from ._common import echo, progress_bar, quiet_option, translate_errors
               help="Only releases of this GOV.UK organisation (repeatable; any matches), e.g. home-office.")
 @click.option("--document-type", "document_types", multiple=True, metavar="TYPE",
               help="GOV.UK content_store_document_type to list (repeatable), e.g. press_release. "
-                   "Default: search.document_types in sources/govuk.yml.")
+                   "Default: search.document_types in govpress/sources/govuk.yml.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only releases whose public timestamp is on or after this day (YYYY-MM-DD).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -23,12 +23,12 @@ from ._common import echo, progress_bar, quiet_option, translate_errors
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Stop after this many listed releases (newest first).")
 @click.option("--base-url", default=None, metavar="URL",
-              help="API host. Default: https://www.gov.uk (from sources/govuk.yml).")
+              help="API host. Default: https://www.gov.uk (from govpress/sources/govuk.yml).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=DEFAULT_FETCH_DIR, show_default=True,
               help="Folder for <content_id>.<locale>.json files and the .index.json state file.")
 @click.option("--source", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="Source config YAML. Default: sources/govuk.yml.")
+              help="Source config YAML. Default: govpress/sources/govuk.yml.")
 @click.option("--translations/--no-translations", default=True, show_default=True,
               help="Also fetch the translations of the English releases fetched.")
 @quiet_option

@@ -25,15 +25,15 @@ def command(descriptor: Path, db_path: Path, assertions: bool | Path, quiet: boo
     (generated from datapackage.json), NAME.inspect.json and NAME-downloads/ (the
     package files and a zip of them) beside it. Serve them with govpress serve.
 
-    The shipped dataset assertions (row counts and the like) are tuned for seeds/;
-    a package of your own releases (govpress fetch, then govpress build) passes
-    --assertions none or a file of its own. The schema and domain checks always run.
+    The dataset assertions (row counts and the like) are the package's own
+    assertions.yaml, copied by govpress build from the releases folder (seeds/ ships
+    one); a package without one is checked by its schema and domain rules only.
 
     \b
     Example:
         govpress publish
         govpress publish build/datapackage.json --db build/govpress.db
-        govpress publish mine/datapackage.json --db mine/govpress.db --assertions none
+        govpress publish mine/datapackage.json --db mine/govpress.db --assertions mine.yaml
     """
     db = publish(descriptor, db_path, assertions=assertions)
     site = SiteFiles(db)

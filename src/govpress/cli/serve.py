@@ -25,13 +25,13 @@ def command(descriptor: Path, db_path: Path, port: int, host: str, assertions: b
 
     Runs Datasette with the site's metadata, inspect file, settings (query time
     limit, row limit), templates, plugins and the /downloads/ mount, until Ctrl-C.
-    Publishing validates the package as govpress publish does; --assertions none
-    serves a package of your own releases that the seeds/ assertions would refuse.
+    Publishing validates the package as govpress publish does (with the package's
+    own assertions.yaml, if it has one).
 
     \b
     Example:
         govpress serve
         govpress serve build/datapackage.json --db build/govpress.db --port 8002
-        govpress serve mine/datapackage.json --db mine/govpress.db --assertions none
+        govpress serve mine/datapackage.json --db mine/govpress.db
     """
     serve(descriptor, db_path, host=host, port=port, assertions=assertions)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..validate import Problem, validate_package
-from ._common import quiet_option, translate_errors
+from ._common import assertions_option, quiet_option, translate_errors
 
 
 def format_problems(problems: list[Problem]) -> str:
@@ -29,12 +29,11 @@ def format_problems(problems: list[Problem]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (valid, counts, problems).")
 @click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also check that this SQLite database (govpress publish) holds the same rows.")
-@click.option("--assertions", "assertions", default=None, metavar="PATH|none",
-              help="Dataset assertions file (default: the shipped one); 'none' skips them.")
+@assertions_option
 @click.option("--no-parity", "no_parity", is_flag=True, help="Skip the CSV/Parquet/SQLite comparison.")
 @quiet_option
 @translate_errors
-def command(descriptor: Path, as_json: bool, db: Path | None, assertions: str | None, no_parity: bool,
+def command(descriptor: Path, as_json: bool, db: Path | None, assertions: bool | Path, no_parity: bool,
             quiet: bool) -> None:
     """Validate a data package: Table Schemas (CSV and Parquet), domain invariants,
     dataset assertions and CSV/Parquet/SQLite parity.
@@ -48,13 +47,7 @@ def command(descriptor: Path, as_json: bool, db: Path | None, assertions: str | 
         govpress validate build/datapackage.json --json
         govpress validate --db govpress.db --quiet
     """
-    if assertions is None:
-        spec: bool | Path = True
-    elif assertions.lower() == "none":
-        spec = False
-    else:
-        spec = Path(assertions)
-    report = validate_package(descriptor, parity=not no_parity, db=db, assertions=spec)
+    report = validate_package(descriptor, parity=not no_parity, db=db, assertions=assertions)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -62,6 +55,9 @@ def command(descriptor: Path, as_json: bool, db: Path | None, assertions: str | 
         if shown:
             click.echo(format_problems(shown), err=quiet)
         if not quiet:
+            if report.stats.get("assertions") is None:
+                click.echo("note: no dataset assertions (no assertions.yaml beside the package, or --assertions "
+                           "none): Table Schema, domain and parity checks only.")
             rows = ", ".join(f"{t} {n['rows']}" for t, n in report.stats.get("tables", {}).items())
             status = "valid" if report.valid else "INVALID"
             click.echo(f"{report.descriptor}: {status}, {len(report.errors)} error(s), "

@@ -603,12 +603,12 @@ def find_commitments(rd: ReleaseDoc, events: list[Event], partnerships: list[Par
             actor = rd.official_label.get(key)
             out.append(Commitment("hosting", "pledged", e.evidence, actor=actor, actor_key=key,
                                   actor_country_code=rd.official_country.get(key), action=e.evidence.text,
-                                  due=e.date, method="rules", extractor="commit.host"))
+                                  due=e.date, method="rules", extractor="derive.hosting-from-event"))
         elif m:
             from .countries import country_code
             out.append(Commitment("hosting", "pledged", e.evidence, actor=m.group(1),
                                   actor_country_code=country_code(m.group(1)), action=e.evidence.text,
-                                  due=e.date, method="rules", extractor="commit.host"))
+                                  due=e.date, method="rules", extractor="derive.hosting-from-event"))
         else:
             continue
         spans.append((e.evidence.char_start, e.evidence.char_end))
@@ -627,7 +627,7 @@ def find_commitments(rd: ReleaseDoc, events: list[Event], partnerships: list[Par
         subj = _subject(root)
         out.append(Commitment("cooperation", "announced", ev, actor=_actor_text(rd, subj), actor_key=_actor_key(rd, subj),
                               actor_country_code=None, action=p.evidence.text, method="rules",
-                              extractor=p.extractor))
+                              extractor="derive.cooperation-from-partnership"))
         spans.append((ev.char_start, ev.char_end))
     out.sort(key=lambda c: (c.evidence.char_start, c.evidence.char_end))
     return out

@@ -35,14 +35,14 @@ def ingest_fingerprint() -> str:
     """A hex digest that changes whenever reading a file could give a different Release.
 
     Hashes the ingest code (``govpress/ingest/*.py``) and the source configurations
-    (``sources/*.yml`` of the checkout); part of the build cache key, so a change in
+    (``govpress/sources/*.yml``); part of the build cache key, so a change in
     normalisation or in a source mapping re-reads every release.
     """
     import hashlib
 
     here = Path(__file__).resolve().parent
     files = sorted(here.glob("*.py"))
-    sources = here.parents[2] / "sources"
+    sources = here.parent / "sources"  # govpress/sources/*.yml (package data)
     if sources.is_dir():
         files += sorted(sources.glob("*.yml"))
     digest = hashlib.sha256()

@@ -16,7 +16,7 @@ whose ``public_timestamp`` is not newer and whose ``is_withdrawn`` flag has not
 changed is not downloaded again, so a second run over the same listing makes no
 Content API request and writes nothing.
 
-The client is polite (see ``client`` in ``sources/govuk.yml``): an identifying
+The client is polite (see ``client`` in ``govpress/sources/govuk.yml``): an identifying
 User-Agent, at most ``requests_per_second``, timeouts, and retries with exponential
 backoff on 429/5xx and transport errors, honouring ``Retry-After``. A malformed or
 unreadable item is reported as a :class:`FetchProblem` and skipped; only a failing
@@ -465,7 +465,7 @@ def fetch(
         base_url: API host; default: the source's ``api.base_url`` (https://www.gov.uk).
         out_dir: folder of item files and the ``.index.json`` state file.
         source: a :class:`~govpress.ingest.govuk.GovukSource` or its YAML path
-            (default ``sources/govuk.yml``).
+            (default ``govpress/sources/govuk.yml``).
         translations: also fetch translations of items in ``store.translations_of``.
         progress: ``progress("fetch", done, total)`` after each listed link.
         on_problem: called with each :class:`FetchProblem` as it happens.

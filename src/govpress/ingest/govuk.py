@@ -1,6 +1,6 @@
 """GOV.UK Content API items → :class:`~govpress.models.Release`, and the GOV.UK source config.
 
-The source is data: ``sources/govuk.yml`` names the API endpoints, the Search API
+The source is data: ``govpress/sources/govuk.yml`` names the API endpoints, the Search API
 parameters, the client's manners, the store layout and, for items, which fields
 and links feed which :class:`~govpress.models.Release` field and how GOV.UK
 ``document_type`` values map onto the package's enum. :func:`load_source` reads
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from importlib import resources
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,12 +37,15 @@ from .html import html_to_text
 from .normalise import normalise_inline
 from .readers import RELEASE_ID_PATTERN, parse_date
 
-__all__ = ["GovukSource", "load_source", "release_from_content_item", "DEFAULT_SOURCE"]
+__all__ = ["GovukSource", "load_source", "release_from_content_item", "DEFAULT_SOURCE", "SOURCES_DIR"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SOURCE = Path(__file__).resolve().parents[3] / "sources" / "govuk.yml"
-"""``sources/govuk.yml`` at the root of the govpress checkout."""
+SOURCES_DIR = Path(str(resources.files("govpress").joinpath("sources")))
+"""The source configurations shipped inside the package (``govpress/sources/*.yml``)."""
+
+DEFAULT_SOURCE = SOURCES_DIR / "govuk.yml"
+"""``govpress/sources/govuk.yml``, package data read through :mod:`importlib.resources`."""
 
 _SECTIONS = {
     "api": {"base_url", "search_path", "content_path", "web_url"},
@@ -59,7 +63,7 @@ _ITEM_LINKS = {"organisations", "people", "world_locations"}
 
 @dataclass(frozen=True)
 class GovukSource:
-    """The parsed ``sources/govuk.yml``: one mapping per section (see the file's comments).
+    """The parsed ``govpress/sources/govuk.yml``: one mapping per section (see the file's comments).
 
     ``path`` is the file it came from (for messages). Sections are plain dicts as
     written, checked for unknown keys and the shapes the code relies on.
@@ -171,7 +175,7 @@ def release_from_content_item(item: dict[str, Any], path: Path, source: GovukSou
     Args:
         item: the item's decoded JSON (as served at ``/api/content/<base_path>``).
         path: the file it was read from (or its URL), for messages and ``source_path``.
-        source: the source config (default: :func:`load_source`'s ``sources/govuk.yml``).
+        source: the source config (default: :func:`load_source`'s ``govpress/sources/govuk.yml``).
     Raises:
         IngestError: the item has no base_path, title, content_id, locale or date, an
             unsupported ``schema_name``, a ``document_type`` mapped to ``null``, a

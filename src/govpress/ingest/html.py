@@ -57,7 +57,7 @@ def html_to_text(html: str, drop_classes: Iterable[str] = ()) -> str:
         html: an HTML string (e.g. a Content API ``details.body``).
         drop_classes: CSS classes whose elements are dropped as well as the
             built-in attachment and visually-hidden ones (e.g. GOV.UK's ``contact``
-            cards, named in ``sources/govuk.yml``).
+            cards, named in ``govpress/sources/govuk.yml``).
     Returns:
         Text normalised by :func:`~govpress.ingest.normalise.normalise_body`.
     """

@@ -7,7 +7,6 @@ package untouched.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from typing import Any
 import yaml
 
 from ..settings import TABLES
+from .layout import DATA_DIR, DESCRIPTOR, FORMATS, MEDIATYPES, file_stats, parquet_name, resource_path
 from .schemas import MISSING_VALUES, load_schema, resource_meta
 from .writer import TableWriter
 
@@ -28,6 +28,7 @@ __all__ = [
     "build_descriptor",
     "package_metadata",
     "load_schema",
+    "resource_schema",
     "resource_meta",
     "DATA_DIR",
     "DESCRIPTOR",
@@ -36,16 +37,9 @@ __all__ = [
     "MISSING_VALUES",
 ]
 
-DATA_DIR = "data"
-DESCRIPTOR = "datapackage.json"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
-
-
-def parquet_name(table: str) -> str:
-    """Name of the Parquet resource of ``table`` (``events`` → ``events-parquet``)."""
-    return f"{table}-parquet"
 
 
 @lru_cache(maxsize=1)
@@ -55,12 +49,20 @@ def package_metadata() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-def _file_stats(path: Path) -> dict[str, Any]:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return {"bytes": path.stat().st_size, "hash": f"sha256:{digest.hexdigest()}"}
+def resource_schema(table: str, fmt: str) -> dict[str, Any]:
+    """The Table Schema of ``table``'s resource in format ``fmt`` (``csv`` or ``parquet``).
+
+    The declared schema (:func:`load_schema`); in a Parquet resource the foreign
+    keys point at the Parquet resources.
+
+    Raises:
+        KeyError: ``table`` is not a resource of the package.
+    """
+    schema = load_schema(table)
+    if fmt == "parquet":
+        for fk in schema.get("foreignKeys", []):
+            fk["reference"]["resource"] = parquet_name(fk["reference"]["resource"])
+    return schema
 
 
 def build_descriptor(root: Path | None = None) -> dict[str, Any]:
@@ -82,19 +84,15 @@ def build_descriptor(root: Path | None = None) -> dict[str, Any]:
         if "description" in src:
             src["description"] = " ".join(src["description"].split())
     resources_: list[dict[str, Any]] = []
-    for fmt in ("csv", "parquet"):
+    for fmt in FORMATS:
         for table in TABLES:
-            schema = load_schema(table)
-            schema = {"$schema": SCHEMA_PROFILE, **schema}
-            if fmt == "parquet":
-                for fk in schema.get("foreignKeys", []):
-                    fk["reference"]["resource"] = parquet_name(fk["reference"]["resource"])
+            schema = {"$schema": SCHEMA_PROFILE, **resource_schema(table, fmt)}
             res: dict[str, Any] = {
                 "name": table if fmt == "csv" else parquet_name(table),
                 "type": "table",
-                "path": f"{DATA_DIR}/{table}.{fmt}",
+                "path": resource_path(table, fmt),
                 "format": fmt,
-                "mediatype": "text/csv" if fmt == "csv" else "application/vnd.apache.parquet",
+                "mediatype": MEDIATYPES[fmt],
                 **resource_meta(table),
             }
             if fmt == "csv":
@@ -102,7 +100,7 @@ def build_descriptor(root: Path | None = None) -> dict[str, Any]:
                 res["dialect"] = {"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
                                   "header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": "\""}
             if root is not None:
-                res.update(_file_stats(Path(root) / res["path"]))
+                res.update(file_stats(Path(root) / res["path"]))
             res["licenses"] = descriptor.get("licenses", [])
             res["schema"] = schema
             resources_.append(res)

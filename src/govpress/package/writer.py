@@ -1,19 +1,15 @@
 """Stream rows into CSV and Parquet files, one pair per table, with declared types.
 
-CSV: UTF-8, RFC 4180 quoting, header row, ``\\n`` line ends, no BOM; a null is an
-empty cell; dates ISO 8601; booleans ``true``/``false``; numbers in plain decimal
-notation (``1500000000``, never ``1.5E+9`` or ``1500000000.0``).
+CSV: UTF-8, RFC 4180 quoting, header row, ``\\n`` line ends, no BOM; cells as
+:func:`govpress.package.layout.format_cell` renders them (a null is an empty cell).
 
 Parquet: one file per table, same rows in the same order, typed columns from the
-Table Schema: ``string`` → UTF-8 string, ``date`` → ``date32``, ``integer`` →
-``int64`` (nullable, never float), ``number`` → ``decimal128(20, 2)`` (exact),
-``boolean`` → ``bool``. No pandas metadata, so the files are byte-identical for the
-same rows and the same pyarrow version.
+Table Schema (:func:`govpress.package.layout.arrow_type`). No pandas metadata, so
+the files are byte-identical for the same rows and the same pyarrow version.
 """
 from __future__ import annotations
 
 import csv
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
@@ -21,42 +17,17 @@ from typing import Any, Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .layout import arrow_type, format_cell
 from .schemas import field_types
 
-__all__ = ["TableWriter", "format_cell", "arrow_schema", "PARQUET_NUMBER"]
+__all__ = ["TableWriter", "format_cell", "arrow_schema"]
 
-PARQUET_NUMBER = pa.decimal128(20, 2)
-_ARROW = {
-    "string": pa.string(),
-    "date": pa.date32(),
-    "integer": pa.int64(),
-    "number": PARQUET_NUMBER,
-    "boolean": pa.bool_(),
-}
 _BATCH = 5000
 
 
 def arrow_schema(table: str) -> pa.Schema:
     """The Arrow schema of ``table``'s Parquet file, derived from its Table Schema."""
-    return pa.schema([pa.field(name, _ARROW[kind], nullable=True) for name, kind in field_types(table).items()])
-
-
-def format_cell(value: Any) -> str:
-    """Format one value for CSV (see the module docstring); ``None`` → ``""``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text
-    if isinstance(value, (int, str)):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot write a {type(value).__name__} to CSV: {value!r}")
+    return pa.schema([pa.field(name, arrow_type(kind), nullable=True) for name, kind in field_types(table).items()])
 
 
 def _arrow_value(kind: str, value: Any) -> Any:

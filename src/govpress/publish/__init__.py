@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import PackageNotFound, ValidationFailed
+from ..package import layout
 from .database import build_database
 from .downloads import write_downloads
 from .metadata import build_metadata
@@ -34,9 +35,7 @@ def resolve_descriptor(descriptor: str | Path) -> Path:
     Raises:
         PackageNotFound: there is no such file.
     """
-    path = Path(descriptor)
-    if path.is_dir():
-        path = path / "datapackage.json"
+    path = layout.resolve_descriptor(descriptor)
     if not path.is_file():
         raise PackageNotFound(f"no data package at {path} (build one with `govpress build`)")
     return path
@@ -54,8 +53,8 @@ def _refuse_if_invalid(descriptor: Path, assertions: bool | str | Path = True) -
     if len(errors) > _MAX_PROBLEMS_SHOWN:
         lines.append(f"  ... and {len(errors) - _MAX_PROBLEMS_SHOWN} more")
     if any(getattr(p, "layer", None) == "assertions" for p in errors):
-        lines.append("The dataset assertions are tuned for the shipped seeds/; for a package of other releases "
-                     "pass --assertions none or your own assertions file (assertions=False or a path from Python).")
+        lines.append(f"The dataset assertions come from {report.stats.get('assertions')}; fix the package, or "
+                     "re-tune that file (--assertions none skips them).")
     raise ValidationFailed("\n".join(lines), report)
 
 
@@ -89,9 +88,9 @@ def publish(descriptor: str | Path = "datapackage.json", db_path: str | Path = "
         validate: refuse an invalid package (``govpress.validate.validate_package``);
             only tests of this stage turn it off.
         assertions: the dataset assertions the package must pass, as
-            ``validate_package`` takes them: ``True`` for the shipped ones (tuned
-            for ``seeds/``), a path for another file, ``False`` for none. The Table
-            Schema and domain checks always run.
+            ``validate_package`` takes them: ``True`` for the package's own
+            ``assertions.yaml`` (none there: no assertions), a path for another
+            file, ``False`` for none. The Table Schema and domain checks always run.
     Returns:
         ``db_path`` as a :class:`~pathlib.Path`.
     Raises:

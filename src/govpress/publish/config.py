@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from ..package.layout import table_name
+
 __all__ = ["site_config", "canned_queries", "foreign_key_map", "TEMPLATES_DIR", "PLUGINS_DIR", "PLUGIN_NAME", "STATIC_MOUNT"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -59,5 +61,5 @@ def foreign_key_map(schema: dict[str, Any]) -> dict[str, tuple[str, str]]:
         ref = fk["reference"]["fields"]
         ref = ref if isinstance(ref, list) else [ref]
         if len(fields) == 1:
-            out[fields[0]] = (fk["reference"]["resource"].removesuffix("-parquet"), ref[0])
+            out[fields[0]] = (table_name(fk["reference"]["resource"]), ref[0])
     return out

@@ -32,6 +32,7 @@ from typing import Any, Iterator
 import pyarrow.parquet as pq
 import sqlite_utils
 
+from ..package.layout import is_parquet, parquet_name
 from ..settings import TABLES
 from .config import foreign_key_map, site_config
 
@@ -113,9 +114,9 @@ def _rows(path: Path, schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _parquet_resource(descriptor: dict[str, Any], table: str) -> dict[str, Any]:
     by_name = {r["name"]: r for r in descriptor.get("resources", [])}
-    for name in (f"{table}-parquet", table):
+    for name in (parquet_name(table), table):
         res = by_name.get(name)
-        if res and (res.get("format") == "parquet" or str(res.get("path", "")).endswith(".parquet")):
+        if res and is_parquet(res):
             return res
     raise KeyError(f"the package has no Parquet resource for table {table!r}")
 

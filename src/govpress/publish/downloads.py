@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..package.layout import DESCRIPTOR, ZIP_EPOCH, is_parquet, table_name, write_zip
+
 __all__ = ["write_downloads", "package_files", "zip_name", "readme_text", "ZIP_TIMESTAMP", "OGL_ATTRIBUTION"]
 
-ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+ZIP_TIMESTAMP = ZIP_EPOCH
 """Timestamp of every zip entry (the earliest a zip can hold), so two zips of the same files are identical."""
 
 
@@ -49,9 +50,9 @@ def readme_text(descriptor: dict[str, Any]) -> str:
     files: dict[str, list[str]] = {}
     info: dict[str, dict[str, Any]] = {}
     for res in descriptor.get("resources", []):
-        table = res["name"].removesuffix("-parquet")
+        table = table_name(res["name"])
         files.setdefault(table, []).append(str(res.get("path", "")))
-        if not res["name"].endswith("-parquet") or table not in info:
+        if not is_parquet(res) or table not in info:
             info[table] = res
     for table, res in info.items():
         text = f"{table} ({', '.join(files[table])})"
@@ -93,7 +94,7 @@ def package_files(descriptor: dict[str, Any]) -> list[str]:
             if "://" in p or pure.is_absolute() or ".." in pure.parts:
                 raise ValueError(f"resource path {p!r} is not a file inside the package")
             paths.add(str(pure))
-    return ["datapackage.json", *sorted(paths)]
+    return [DESCRIPTOR, *sorted(paths)]
 
 
 def zip_name(descriptor: dict[str, Any]) -> str:
@@ -127,11 +128,5 @@ def write_downloads(descriptor: dict[str, Any], root: Path, out_dir: Path) -> di
         shutil.copyfile(root / rel, dest)
     entries = [("README.txt", readme_text(descriptor).encode("utf-8"))]
     entries += [(rel, (root / rel).read_bytes()) for rel in files]
-    with zipfile.ZipFile(out_dir / name, "w") as zf:
-        for rel, data in entries:
-            info = zipfile.ZipInfo(f"{folder}/{rel}", date_time=ZIP_TIMESTAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # Unix, whatever the host
-            zf.writestr(info, data, compresslevel=9)
-    return {"descriptor": "datapackage.json", "zip": name}
+    write_zip(out_dir / name, ((f"{folder}/{rel}", data) for rel, data in entries), date_time=ZIP_TIMESTAMP)
+    return {"descriptor": DESCRIPTOR, "zip": name}

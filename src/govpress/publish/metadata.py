@@ -12,6 +12,7 @@ import html
 from typing import Any
 from urllib.parse import quote
 
+from ..package.layout import parquet_name
 from ..settings import TABLES
 from .config import PLUGIN_NAME, STATIC_MOUNT, canned_queries, foreign_key_map, site_config
 
@@ -59,7 +60,7 @@ def _homepage(descriptor: dict[str, Any], db_name: str, downloads: dict[str, str
     )
     rows = []
     for table in TABLES:
-        csv_res, pq_res = res.get(table), res.get(f"{table}-parquet")
+        csv_res, pq_res = res.get(table), res.get(parquet_name(table))
         title = (csv_res or {}).get("title", table)
         cells = [f"<td>{_a(f'{db}/{table}', title)}</td>", f"<td>{counts.get(table, 0):,}</td>"]
         cells.append(f"<td>{_a(static + csv_res['path'], 'CSV', download=True)}</td>" if csv_res else "<td></td>")
@@ -124,7 +125,7 @@ def build_metadata(descriptor: dict[str, Any], db_name: str, *, downloads: dict[
     res = {r["name"]: r for r in descriptor.get("resources", [])}
     tables: dict[str, Any] = {}
     for table in TABLES:
-        resource = res.get(table) or res.get(f"{table}-parquet")
+        resource = res.get(table) or res.get(parquet_name(table))
         if resource is None:
             continue
         schema = resource.get("schema", {})

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from .bundle import ReleaseResult, bundle_descriptor, changelog_entry, make_release
 from .compat import CompatResult, check_compat, latest_record
-from .diff import PackageDiff, SchemaChange, TableDelta, bump_level, diff_packages, parse_version, schema_changes
+from ..package.layout import parse_version
+from .diff import PackageDiff, SchemaChange, TableDelta, bump_level, diff_packages, schema_changes
 
 __all__ = [
     "diff_packages", "schema_changes", "PackageDiff", "SchemaChange", "TableDelta", "bump_level", "parse_version",

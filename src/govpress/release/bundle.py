@@ -25,12 +25,10 @@ already released with a different descriptor.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import os
 import shutil
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,14 +36,13 @@ from typing import Any
 
 from ..errors import ReleaseError, ValidationFailed
 from .compat import latest_record
-from .diff import PackageDiff, diff_packages, parse_version, read_descriptor
+from ..package.layout import DATA_DIR, DESCRIPTOR, ZIP_EPOCH, csv_rows, file_stats, parse_version, read_descriptor, write_zip
+from .diff import PackageDiff, diff_packages
 
 __all__ = ["make_release", "ReleaseResult", "changelog_entry", "bundle_descriptor", "EXTRA_FILES"]
 
 EXTRA_FILES = ("rejected.csv",)
 """Files beside ``datapackage.json`` that go into the bundle when present."""
-
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass
@@ -70,14 +67,6 @@ class ReleaseResult:
     diff: PackageDiff | None
 
 
-def _file_stats(path: Path) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return path.stat().st_size, f"sha256:{digest.hexdigest()}"
-
-
 def bundle_descriptor(descriptor: dict[str, Any], root: Path) -> dict[str, Any]:
     """A copy of ``descriptor`` whose every resource has ``bytes`` and ``hash`` of its file under ``root``.
 
@@ -93,12 +82,12 @@ def bundle_descriptor(descriptor: dict[str, Any], root: Path) -> dict[str, Any]:
         path = root / res["path"]
         if not path.is_file():
             raise ReleaseError(f"resource {res.get('name')!r}: file {res['path']} is missing")
-        size, digest = _file_stats(path)
+        stats = file_stats(path)
         res.pop("bytes", None)
         res.pop("hash", None)
         items = list(res.items())
         at = next((i + 1 for i, (k, _v) in enumerate(items) if k == "mediatype"), len(items))
-        items[at:at] = [("bytes", size), ("hash", digest)]
+        items[at:at] = list(stats.items())
         resources.append(dict(items))
     out["resources"] = resources
     return out
@@ -144,14 +133,9 @@ def changelog_entry(version: str, diff: PackageDiff | None, *, when: date | None
 
 
 def _zip_dir(src: Path, zip_path: Path, prefix: str, when: date | None) -> None:
-    stamp = (when.year, when.month, when.day, 0, 0, 0) if when and when.year >= 1980 else _ZIP_EPOCH
+    stamp = (when.year, when.month, when.day, 0, 0, 0) if when and when.year >= 1980 else ZIP_EPOCH
     files = sorted(p for p in src.rglob("*") if p.is_file())
-    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for path in files:
-            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(src).as_posix()}", date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    write_zip(zip_path, ((f"{prefix}/{p.relative_to(src).as_posix()}", p.read_bytes()) for p in files), date_time=stamp)
 
 
 def _insert_changelog(path: Path, entry: str) -> None:
@@ -203,7 +187,7 @@ def make_release(descriptor: str | Path = "datapackage.json", out_dir: str | Pat
             raise ValidationFailed(f"{desc_path} is not valid ({len(report.errors)} error(s)); not releasing.\n{shown}",
                                    report)
     versions = Path(versions_dir) if versions_dir is not None else None
-    record_path = versions / str(version) / "datapackage.json" if versions is not None else None
+    record_path = versions / str(version) / DESCRIPTOR if versions is not None else None
     prev: Path | None = Path(previous) if previous is not None else None
     if prev is None and versions is not None:
         latest = latest_record(versions, below=None)
@@ -219,7 +203,7 @@ def make_release(descriptor: str | Path = "datapackage.json", out_dir: str | Pat
     tmp = Path(tempfile.mkdtemp(prefix=".govpress-release-", dir=out))
     try:
         staged = tmp / bundle_name
-        (staged / "data").mkdir(parents=True)
+        (staged / DATA_DIR).mkdir(parents=True)
         for res in desc.get("resources", []):
             src = root / res["path"]
             if not src.is_file():
@@ -232,10 +216,10 @@ def make_release(descriptor: str | Path = "datapackage.json", out_dir: str | Pat
                 shutil.copyfile(root / extra, staged / extra)
         released = bundle_descriptor(desc, staged)
         text = json.dumps(released, indent=2, ensure_ascii=False) + "\n"
-        (staged / "datapackage.json").write_text(text, encoding="utf-8")
+        (staged / DESCRIPTOR).write_text(text, encoding="utf-8")
         diff: PackageDiff | None = None
         if prev is not None:
-            has_data = (read_descriptor(prev)[0].parent / "data").is_dir()
+            has_data = (read_descriptor(prev)[0].parent / DATA_DIR).is_dir()
             diff = diff_packages(prev, staged, rows=has_data)
             if not has_data:
                 _file_level_changes(diff, read_descriptor(prev)[1], released)
@@ -268,16 +252,11 @@ def make_release(descriptor: str | Path = "datapackage.json", out_dir: str | Pat
         record_path.write_text(text, encoding="utf-8")
     if changelog is not None:
         _insert_changelog(Path(changelog), entry)
-    return ReleaseResult(str(version), bundle, bundle / "datapackage.json", zip_path, record_path, entry, diff)
+    return ReleaseResult(str(version), bundle, bundle / DESCRIPTOR, zip_path, record_path, entry, diff)
 
 
 def _count_rows(path: Path) -> int:
-    import csv
-    import sys
-
-    csv.field_size_limit(sys.maxsize)
-    with path.open(encoding="utf-8", newline="") as f:
-        return max(sum(1 for _ in csv.reader(f)) - 1, 0)
+    return max(sum(1 for _ in csv_rows(path)) - 1, 0)
 
 
 def _file_level_changes(diff: PackageDiff, old: dict[str, Any], new: dict[str, Any]) -> None:

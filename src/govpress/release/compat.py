@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diff import PackageDiff, diff_packages, parse_version
+from ..package.layout import DESCRIPTOR, parse_version
+from .diff import PackageDiff, diff_packages
 
 __all__ = ["latest_record", "check_compat", "CompatResult"]
 
@@ -41,11 +42,11 @@ def latest_record(versions_dir: str | Path, below: str | None = None) -> tuple[s
     found = []
     for sub in root.iterdir():
         v = parse_version(sub.name)
-        if v is None or not (sub / "datapackage.json").is_file():
+        if v is None or not (sub / DESCRIPTOR).is_file():
             continue
         if limit is not None and v >= limit:
             continue
-        found.append((v, sub.name, sub / "datapackage.json"))
+        found.append((v, sub.name, sub / DESCRIPTOR))
     if not found:
         return None
     _v, name, path = max(found)

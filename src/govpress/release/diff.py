@@ -36,34 +36,19 @@ deterministic: tables in the new package's order, records sorted by key.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
-from ..errors import PackageNotFound
+from ..package.layout import csv_rows, is_parquet, parse_version, read_descriptor
 
 __all__ = ["SchemaChange", "TableDelta", "PackageDiff", "schema_changes", "diff_packages", "read_descriptor",
            "parse_version", "bump_level", "LEVELS"]
 
-csv.field_size_limit(sys.maxsize)
-
 LEVELS = ("patch", "minor", "major")
 """Change levels, from least to most significant."""
-
-
-def parse_version(text: str | None) -> tuple[int, int, int] | None:
-    """``"1.2.3"`` (optionally ``-pre``/``+build``) → ``(1, 2, 3)``; ``None`` if not semver."""
-    if not isinstance(text, str):
-        return None
-    core = text.split("+", 1)[0].split("-", 1)[0]
-    parts = core.split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return None
-    return int(parts[0]), int(parts[1]), int(parts[2])
 
 
 def bump_level(old: str | None, new: str | None) -> str | None:
@@ -114,26 +99,11 @@ class SchemaChange:
                 "message": self.message}
 
 
-def read_descriptor(path: str | Path) -> tuple[Path, dict[str, Any]]:
-    """``(descriptor_path, parsed)`` for a ``datapackage.json`` or the folder holding it.
-
-    Raises:
-        PackageNotFound: no descriptor there, or it is not JSON.
-    """
-    p = Path(path)
-    if p.is_dir():
-        p = p / "datapackage.json"
-    try:
-        return p, json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PackageNotFound(f"no readable data package at {p}: {exc}") from exc
-
-
 def _csv_tables(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """CSV resources by name (the Parquet twins carry the same schema)."""
     out = {}
     for res in descriptor.get("resources", []):
-        if isinstance(res, dict) and res.get("format", "csv") == "csv" and not str(res.get("path", "")).endswith(".parquet"):
+        if isinstance(res, dict) and res.get("format", "csv") == "csv" and not is_parquet(res):
             out[res["name"]] = res
     return out
 
@@ -367,9 +337,10 @@ def _rows(root: Path, res: dict[str, Any] | None) -> Iterator[dict[str, str | No
     path = root / res["path"]
     if not path.is_file():
         return
-    with path.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            yield {k: (v if v != "" else None) for k, v in row.items()}
+    rows = csv_rows(path)
+    header = next(rows, [])
+    for cells in rows:
+        yield {k: (v if v != "" else None) for k, v in zip(header, cells)}
 
 
 def _digest(row: dict[str, Any]) -> str:

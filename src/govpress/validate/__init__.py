@@ -10,8 +10,9 @@
 2. **domain** — invariants a schema cannot state: evidence equals the body slice,
    dates and precisions, timing, officials, country and currency codes, amounts
    (:mod:`.checks`);
-3. **assertions** — row counts and fill rates kept as data in ``assertions.yaml``
-   (:mod:`.assertions`);
+3. **assertions** — row counts and fill rates kept as data in the dataset's own
+   ``assertions.yaml`` beside ``datapackage.json`` (:mod:`.assertions`; a package
+   without one gets layers 1, 2 and 4 only, and ``report.stats["assertions"]`` says so);
 4. **parity** — Parquet (and the SQLite database when given) hold the same rows,
    nulls, values, order and types as the CSV files (:mod:`.parity`).
 
@@ -33,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from .assertions import assertion_problems, load_assertions, measure
+from .assertions import assertion_problems, find_assertions, load_assertions, measure
 from .checks import domain_problems
 from .package import load_package, resolve_descriptor
 from .parity import parquet_problems, sqlite_problems
@@ -72,9 +73,10 @@ def validate_package(descriptor: str | Path = "datapackage.json", *, parity: boo
         parity: compare Parquet with CSV (and ``db`` when given). On by default.
         db: an SQLite database built from the package (``govpress publish``); its
             tables, named as the CSV resources, are compared with the CSV files.
-        assertions: ``True`` for the shipped ``assertions.yaml``, a path for another
-            assertions file, ``False`` to skip layer 3 (e.g. for a package built
-            from releases other than ``seeds/``).
+        assertions: ``True`` for the package's own ``assertions.yaml`` (beside the
+            descriptor; none there: layer 3 is skipped and
+            ``report.stats["assertions"]`` says so), a path for another assertions
+            file, ``False`` to skip layer 3.
         limit: at most this many problems per (layer, resource, type) are listed.
     Returns:
         A :class:`Report`; ``report.valid`` is False when any problem is an error.
@@ -93,11 +95,13 @@ def validate_package(descriptor: str | Path = "datapackage.json", *, parity: boo
     found += frictionless_problems(view)
     domain, stats = domain_problems(view)
     found += domain
-    if assertions is not False:
+    source = None if assertions is False else find_assertions(path.parent) if assertions is True else Path(assertions)
+    report.stats["assertions"] = str(source) if source is not None else None
+    if source is not None:
         try:
-            spec = load_assertions(None if assertions is True else assertions)
+            spec = load_assertions(source)
         except (OSError, yaml.YAMLError) as exc:
-            found.append(Problem("assertion-error", f"cannot read the assertions: {exc}", layer="assertions"))
+            found.append(Problem("assertion-error", f"cannot read the assertions {source}: {exc}", layer="assertions"))
         else:
             found += assertion_problems(stats, spec)
     report.stats["version"] = view.version

@@ -1,7 +1,11 @@
-"""Layer 3: dataset assertions kept as data (``assertions.yaml`` beside this module).
+"""Layer 3: dataset assertions, kept as data beside the dataset they are about.
 
-The file says, per table, how many rows the shipped package should have and how
-full its key columns should be::
+A collection of releases carries its own ``assertions.yaml`` (``seeds/assertions.yaml``
+for the shipped one); ``govpress build`` copies it beside the package's
+``datapackage.json``, where :func:`find_assertions` finds it. A package without one
+is checked by the Table Schema and the domain invariants only, and the report says
+so. The file says, per table, how many rows the package should have and how full its
+key columns should be::
 
     tables:
       releases:
@@ -25,33 +29,37 @@ or is malformed).
 """
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..package.layout import ASSERTIONS
 from .checks import TableStats
 from .problems import WARNING, Problem
 
-__all__ = ["load_assertions", "assertion_problems", "DEFAULT_ASSERTIONS", "measure"]
-
-DEFAULT_ASSERTIONS = "assertions.yaml"
-"""Name of the shipped assertions file inside ``govpress.validate``."""
+__all__ = ["load_assertions", "find_assertions", "assertion_problems", "measure"]
 
 
-def load_assertions(path: str | Path | None = None) -> dict[str, Any]:
-    """Read an assertions file (``None``: the shipped ``assertions.yaml``).
+def find_assertions(root: str | Path) -> Path | None:
+    """The package's own assertions file, ``<root>/assertions.yaml``, or ``None`` when it has none.
+
+    Args:
+        root: the package folder (holding ``datapackage.json``).
+    """
+    path = Path(root) / ASSERTIONS
+    return path if path.is_file() else None
+
+
+def load_assertions(path: str | Path) -> dict[str, Any]:
+    """Read the assertions file ``path`` (YAML, the format of the module docstring).
 
     Raises:
         OSError: the file cannot be read.
         yaml.YAMLError: it is not YAML.
     """
-    if path is None:
-        text = resources.files(__package__).joinpath(DEFAULT_ASSERTIONS).read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-    return yaml.safe_load(text) or {}
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
 
 
 def measure(stats: dict[str, TableStats]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Read a data package for validation: the descriptor, its tables, typed CSV rows.
 
-A govpress package lists each table twice: ``<table>`` (CSV) and ``<table>-parquet``
-(see :mod:`govpress.package`). :class:`PackageView` pairs the two resources of each
+A govpress package lists each table twice, as a CSV and a Parquet resource (named
+as :mod:`govpress.package.layout` says). :class:`PackageView` pairs the two resources of each
 table and streams CSV rows, parsed by the declared field types, one at a time.
 
 Row numbers follow frictionless: the header is row 1, the first data row is row 2.
@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..package.layout import csv_rows, is_parquet, parquet_name, resolve_descriptor, table_name
 from .problems import Problem
 
-__all__ = ["PackageView", "TableView", "INVALID", "parse_cell", "load_package", "FIRST_ROW"]
+__all__ = ["PackageView", "TableView", "INVALID", "parse_cell", "load_package", "resolve_descriptor", "FIRST_ROW"]
 
 FIRST_ROW = 2
 """Row number of the first data row (frictionless counts the header as row 1)."""
-
-PARQUET_SUFFIX = "-parquet"
-
-csv.field_size_limit(sys.maxsize)
 
 
 class _Invalid:
@@ -110,7 +106,7 @@ class TableView:
     @property
     def parquet_name(self) -> str:
         """Name of the Parquet resource."""
-        return self.parquet["name"] if self.parquet else f"{self.name}{PARQUET_SUFFIX}"
+        return str(self.parquet["name"]) if self.parquet else parquet_name(self.name)
 
     def path(self, fmt: str) -> Path | None:
         """Local path of the ``csv`` or ``parquet`` file, or ``None`` when not declared."""
@@ -130,23 +126,24 @@ class TableView:
         if path is None or not path.is_file():
             return
         types = self.types
-        with path.open(encoding="utf-8", newline="") as f:
-            reader = csv.reader(f)
-            try:
-                header = next(reader)
-            except (StopIteration, UnicodeDecodeError, csv.Error):
-                return
-            kinds = [types.get(name, "string") for name in header]
-            number = FIRST_ROW
-            try:
-                for cells in reader:
-                    yield number, {
-                        name: parse_cell(kind, cells[i] if i < len(cells) else "")
-                        for i, (name, kind) in enumerate(zip(header, kinds))
-                    }
-                    number += 1
-            except (UnicodeDecodeError, csv.Error):
-                return
+        reader = csv_rows(path)
+        try:
+            header = next(reader)
+        except (StopIteration, UnicodeDecodeError, csv.Error):
+            return
+        kinds = [types.get(name, "string") for name in header]
+        number = FIRST_ROW
+        try:
+            for cells in reader:
+                yield number, {
+                    name: parse_cell(kind, cells[i] if i < len(cells) else "")
+                    for i, (name, kind) in enumerate(zip(header, kinds))
+                }
+                number += 1
+        except (UnicodeDecodeError, csv.Error):
+            return
+        finally:
+            reader.close()
 
 
 @dataclass
@@ -173,12 +170,6 @@ class PackageView:
         return self.tables.get(name)
 
 
-def resolve_descriptor(path: str | Path) -> Path:
-    """``path`` itself, or ``path/datapackage.json`` when ``path`` is a directory."""
-    p = Path(path)
-    return p / "datapackage.json" if p.is_dir() else p
-
-
 def load_package(path: str | Path) -> tuple[PackageView | None, list[Problem]]:
     """Read the descriptor at ``path`` (a ``datapackage.json`` or its folder).
 
@@ -200,10 +191,10 @@ def load_package(path: str | Path) -> tuple[PackageView | None, list[Problem]]:
         if not isinstance(res, dict) or not isinstance(res.get("name"), str):
             continue
         name = res["name"]
-        is_parquet = res.get("format") == "parquet" or str(res.get("path", "")).endswith(".parquet")
-        table = name[: -len(PARQUET_SUFFIX)] if is_parquet and name.endswith(PARQUET_SUFFIX) else name
+        parquet = is_parquet(res)
+        table = table_name(name) if parquet else name
         tv = view.tables.setdefault(table, TableView(table, view.root))
-        if is_parquet:
+        if parquet:
             tv.parquet = res
         else:
             tv.csv = res

@@ -4,10 +4,8 @@ For every table, the Parquet file (and, when given, the SQLite table of the same
 name, without the ``-parquet`` suffix) is compared with the CSV file:
 
 - ``parity-columns``: the same columns in the same order as the declared schema;
-- ``parity-type``: each Parquet column has the declared type's Arrow type —
-  ``string`` → ``string``, ``date`` → ``date32`` (no time, no zone), ``integer`` →
-  ``int64`` (nullable, never float), ``number`` → ``decimal128(20, 2)`` (exact),
-  ``boolean`` → ``bool``; in SQLite each value's storage class fits its type
+- ``parity-type``: each Parquet column has the declared type's Arrow type
+  (:func:`govpress.package.layout.arrow_type`); in SQLite each value's storage class fits its type
   (text for strings and ISO dates, integer for integers and booleans, never
   ``500000000.0`` for an integer, ``"00445790"`` stays text);
 - ``parity-row-count``: the same number of rows (when they differ, the primary
@@ -15,7 +13,7 @@ name, without the ``-parquet`` suffix) is compared with the CSV file:
 - ``parity-null``: an empty CSV cell is a Parquet null and an SQLite ``NULL`` —
   never ``''`` in one and ``NULL`` in another;
 - ``parity-value``: row by row, in the same order, every cell renders to the same
-  CSV text (the rendering of :func:`govpress.package.writer.format_cell`).
+  CSV text (the rendering of :func:`govpress.package.layout.format_cell`).
 
 Files are streamed in batches; nothing holds a whole table except the primary keys
 when row counts differ.
@@ -24,67 +22,37 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..package.layout import arrow_type, csv_rows, format_cell
 from .package import FIRST_ROW, PackageView, TableView
 from .problems import Problem
 
-__all__ = ["parquet_problems", "sqlite_problems", "arrow_type_for", "render"]
+__all__ = ["parquet_problems", "sqlite_problems", "render"]
 
 _BATCH = 2000
 
 
-def arrow_type_for(kind: str) -> Any:
-    """The Arrow type a Table Schema ``kind`` must have in Parquet (see module docstring)."""
-    import pyarrow as pa
-
-    return {
-        "string": pa.string(),
-        "date": pa.date32(),
-        "integer": pa.int64(),
-        "number": pa.decimal128(20, 2),
-        "boolean": pa.bool_(),
-    }.get(kind, pa.string())
-
-
-def _decimal_text(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def render(value: Any) -> str:
-    """A typed value as the package writes it to CSV (``None`` → ``""``, dates ISO,
-    booleans ``true``/``false``, decimals in plain notation without trailing zeros).
-    A float renders with ``repr`` (so ``500000000.0`` never equals ``500000000``)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return _decimal_text(value)
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+    """A value of another format as the package writes it to CSV (floats with ``repr``)."""
+    return format_cell(value, floats=True)
 
 
 def _csv_header(path: Path) -> list[str]:
-    with path.open(encoding="utf-8", newline="") as f:
-        return next(csv.reader(f), [])
+    rows = csv_rows(path)
+    try:
+        return next(rows, [])
+    finally:
+        rows.close()
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     """The data rows of a CSV file (header skipped), streamed."""
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.reader(f)
-        next(reader, None)
-        yield from reader
+    rows = csv_rows(path)
+    next(rows, None)
+    yield from rows
 
 
 def _csv_count(path: Path) -> int:
@@ -189,7 +157,7 @@ def _table_parquet(tv: TableView) -> list[Problem]:
         kind = tv.types.get(fname)
         if kind is None:
             continue
-        actual, expected = arrow_schema.field(fname).type, arrow_type_for(kind)
+        actual, expected = arrow_schema.field(fname).type, arrow_type(kind)
         if actual != expected:
             problems.append(Problem("parity-type", f"Parquet type {actual} where a {kind} ({expected}) belongs",
                                     resource=name, field=fname, layer="parity"))

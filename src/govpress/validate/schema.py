@@ -13,17 +13,15 @@ semantic ``version``.
 """
 from __future__ import annotations
 
-import copy
-import re
 from typing import Any
 
+from ..package import resource_schema
+from ..package.layout import FORMATS, SEMVER, file_digest, parquet_name
+from ..settings import TABLES
 from .package import PackageView
 from .problems import WARNING, Problem
 
-__all__ = ["frictionless_problems", "descriptor_problems", "file_problems", "SEMVER"]
-
-SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
-"""A semantic version ``MAJOR.MINOR.PATCH`` (optional pre-release and build parts)."""
+__all__ = ["frictionless_problems", "descriptor_problems", "file_problems", "csv_format_problems"]
 
 _CELL_PREVIEW = 60
 
@@ -111,13 +109,10 @@ def file_problems(view: PackageView) -> list[Problem]:
                 if algorithm not in hashlib.algorithms_available:
                     problems.append(Problem("hash-count", f"unknown hash algorithm {algorithm!r}", resource=name, layer="schema"))
                     continue
-                digest = hashlib.new(algorithm)
-                with path.open("rb") as f:
-                    for chunk in iter(lambda: f.read(1 << 20), b""):
-                        digest.update(chunk)
-                if digest.hexdigest() != expected:
+                actual = file_digest(path, algorithm)
+                if actual != expected:
                     problems.append(Problem("hash-count", f"declared {algorithm} {expected[:12]}…, the file's is "
-                                            f"{digest.hexdigest()[:12]}…", resource=name, layer="schema"))
+                                            f"{actual[:12]}…", resource=name, layer="schema"))
     return problems
 
 
@@ -172,16 +167,6 @@ def csv_format_problems(view: PackageView) -> list[Problem]:
     return problems
 
 
-def _declared_schema(table: str, parquet: bool) -> dict[str, Any]:
-    from ..package import load_schema, parquet_name
-
-    schema = copy.deepcopy(load_schema(table))
-    if parquet:
-        for fk in schema.get("foreignKeys", []):
-            fk["reference"]["resource"] = parquet_name(fk["reference"]["resource"])
-    return schema
-
-
 def _schema_diff(actual: dict[str, Any], declared: dict[str, Any]) -> list[tuple[str | None, str]]:
     """Differences between a resource's schema and the declared one: ``(field, message)``."""
     out: list[tuple[str | None, str]] = []
@@ -213,16 +198,15 @@ def descriptor_problems(view: PackageView) -> list[Problem]:
     Returns problems of types ``package-version``, ``resource-missing``,
     ``schema-mismatch`` (errors) and ``unexpected-resource`` (warning).
     """
-    from ..settings import TABLES
-
     problems: list[Problem] = []
     version = view.version
     if version is None or not SEMVER.match(version):
         problems.append(Problem("package-version", f"descriptor version {version!r} is not a semantic version MAJOR.MINOR.PATCH"))
     for table in TABLES:
         tv = view.table(table)
-        for fmt, res in (("csv", tv.csv if tv else None), ("parquet", tv.parquet if tv else None)):
-            name = table if fmt == "csv" else f"{table}-parquet"
+        for fmt in FORMATS:
+            res = (tv.csv if fmt == "csv" else tv.parquet) if tv else None
+            name = table if fmt == "csv" else parquet_name(table)
             if res is None:
                 problems.append(Problem("resource-missing", f"the descriptor has no {fmt.upper()} resource for table {table!r}",
                                         resource=name))
@@ -234,7 +218,7 @@ def descriptor_problems(view: PackageView) -> list[Problem]:
             if not isinstance(schema, dict):
                 problems.append(Problem("schema-mismatch", "resource has no inline Table Schema", resource=name))
                 continue
-            for field, message in _schema_diff(schema, _declared_schema(table, fmt == "parquet")):
+            for field, message in _schema_diff(schema, resource_schema(table, fmt)):
                 problems.append(Problem("schema-mismatch", message, resource=name, field=field))
     for name in view.tables:
         if name not in TABLES:
