@@ -116,9 +116,10 @@ def _quality_html(descriptor: dict[str, Any]) -> str:
         entry = (q.get("tables") or {}).get(table)
         if not entry:
             continue
-        cells = [f"<td>{html.escape(titles.get(table, table))}</td>"]
-        cells += [f"<td>{_figure(entry.get(k))}</td>" for k in ("precision", "recall", "f1", "strict_f1")]
-        cells.append(f"<td>{html.escape(' '.join(str(entry.get('note', '')).split()))}</td>")
+        cells = [f'<td data-label="Table">{html.escape(titles.get(table, table))}</td>']
+        cells += [f'<td data-label="{name}">{_figure(entry.get(k))}</td>'
+                  for k, name in (("precision", "Precision"), ("recall", "Recall"), ("f1", "F1"), ("strict_f1", "Strict F1"))]
+        cells.append(f'<td data-label="Note">{html.escape(" ".join(str(entry.get("note", "")).split()))}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
         '<h2 id="quality">How far to trust each table</h2>\n'

@@ -122,11 +122,27 @@ def span_anchor(table, record_id):
     return f"{table}-{record_id}"
 
 
+def narrow_span(body, start, end, words):
+    """The offsets of the first of ``words`` (tried in order; case-insensitive) found in
+    ``body[start:end]``, else ``(start, end)``: an official's name inside the sentence
+    that mentions them."""
+    if not (isinstance(start, int) and isinstance(end, int)):
+        return start, end
+    evidence = body[start:end].casefold()
+    for word in words:
+        word = str(word or "").strip()
+        if word:
+            at = evidence.find(word.casefold())
+            if at >= 0 and len(word.casefold()) == len(word):
+                return start + at, start + at + len(word)
+    return start, end
+
+
 def render_body(body, spans):
     """The release ``body`` as HTML paragraphs with every span highlighted in place.
 
     Args:
-        body: the release's normalised text (paragraphs separated by a blank line).
+        body: the release's normalised text (every line a paragraph; blank lines ignored).
         spans: dicts with ``start``/``end`` (character offsets into ``body``),
             ``kind`` (CSS class suffix), ``ref`` (short visible label, "E1"),
             ``name`` (what the kind is called, "Event"), ``label`` (the record's
@@ -146,7 +162,7 @@ def render_body(body, spans):
     for sp in order:
         cuts.update((sp["start"], sp["end"]))
     paragraphs = []
-    for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", body):  # paragraphs: runs of lines without a blank line
+    for m in re.finditer(r"[^\n]+", body):  # every line is a paragraph (blank lines separate them too)
         paragraphs.append((m.start(), m.end()))
     out = []
     for p_start, p_end in paragraphs:
@@ -154,7 +170,7 @@ def render_body(body, spans):
         html_parts = []
         for a, b in zip(points, points[1:]):
             covering = [sp for sp in order if sp["start"] <= a and sp["end"] >= b]
-            text = _html.escape(body[a:b]).replace("\n", "<br>")
+            text = _html.escape(body[a:b])
             if covering:
                 inner = covering[-1]
                 text = (f'<a class="gp-text" href="{_html.escape(inner["href"])}" '
@@ -222,15 +238,21 @@ async def _release_page(datasette, database, row, config):
     """The reading view of a release: its header, the highlighted body, the legend, the records by table."""
     spans_cfg = config.get("spans") or {}
     db = datasette.get_database(database)
+    body = str(row.get("body") or "")
     spans, legend = [], []
     for order, (table, cfg) in enumerate(spans_cfg.items()):
         result = await db.execute(cfg["sql"], {"id": row["release_id"]})
-        found = sorted(result.rows, key=lambda r: (r["char_start"], r["char_end"], str(r["id"])))
-        for n, record in enumerate(found, start=1):
+        found = []
+        for record in result.rows:
+            start, end = narrow_span(body, record["char_start"], record["char_end"],
+                                     [record[c] for c in cfg.get("narrow") or []])
+            found.append((start if isinstance(start, int) else -1, end, str(record["id"]), record))
+        found.sort(key=lambda item: item[:3])
+        for n, (start, end, _, record) in enumerate(found, start=1):
             spans.append({
                 "table": table, "kind": cfg["kind"], "name": cfg["name"], "order": order,
                 "ref": f'{cfg["letter"]}{n}', "label": str(record["label"] or record["id"]),
-                "start": record["char_start"], "end": record["char_end"],
+                "start": start, "end": end,
                 "href": datasette.urls.row(database, cfg["link"], tilde_encode(str(record["id"]))),
                 "anchor": span_anchor(table, record["id"]), "review_status": record["review_status"],
             })
@@ -249,7 +271,7 @@ async def _release_page(datasette, database, row, config):
         "withdrawn": bool(row.get("withdrawn")),
         "withdrawn_date": row.get("withdrawn_date"),
         "word_count": row.get("word_count"),
-        "body_html": render_body(str(row.get("body") or ""), spans),
+        "body_html": render_body(body, spans),
         "legend": legend,
         "spans": spans,
         "records": await _related(datasette, database, sections, row["release_id"]),
@@ -318,8 +340,8 @@ def extra_template_vars(template, view_name, database, table, request, datasette
     config = datasette.plugin_config(PLUGIN_NAME) or {}
     if request is None or database is None:
         return {}
-    if view_name == "table" and table and table in (datasette.metadata("queries", database=database) or {}):
-        view_name, table = "query", None  # a canned query's page (served by the table view)
+    if str(template or "").startswith("query"):
+        view_name, table = "query", None  # a query page (a canned query is served by the table view)
 
     async def values():
         out = {}
