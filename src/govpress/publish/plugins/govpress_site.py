@@ -437,8 +437,7 @@ async def search_page(datasette, request):
         titles = {}
         for entry in config.get("search") or []:
             table = entry["table"]
-            meta = datasette.metadata(database=database, table=table) or {}
-            titles[table] = meta.get("title", table)
+            titles[table] = (datasette.table_metadata(database, table) or {}).get("title", table)
             keys = await db.primary_keys(table)
             fts = f'"{table}_fts"'
             snippet = (f"snippet({fts}, {int(entry['snippet'])}, char(2), char(3), '…', 24)"
