@@ -409,6 +409,12 @@ def test_release_page_reads_like_the_release(client: Client, built_package: Path
     for title in ("Officials mentioned (8)", "Events (5)", "Commitments (4)", "Partnerships (3)"):
         assert title in records, title
     assert 'class="rows-and-columns"' not in records
+    # each record links to its span on this page, listed in the order of the text, with its review status
+    officials = records[:records.index("<h2>Events (5)</h2>")]
+    marks = re.findall(r'<td class="col-in_text" data-label="in text"><a href="#([^"]+)">(O\d+)</a>', officials)
+    assert [m for _, m in marks] == [f"O{n}" for n in range(1, 9)]
+    assert all(anchor in tree.text for anchor, _ in marks)
+    assert officials.count('data-label="review status">machine</td>') == 8
 
 
 def html_lib_unescape(text: str) -> str:

@@ -199,6 +199,7 @@ async def _related(datasette, database, sections, record_id):
     for section in sections:
         result = await db.execute(section["sql"], {"id": record_id})
         links = section.get("links") or {}
+        anchors = section.get("anchors") or {}
         columns = section.get("columns") or list(result.columns)
         rows = []
         for row in result.rows:
@@ -210,6 +211,8 @@ async def _related(datasette, database, sections, record_id):
                     other_table, id_column = links[column]
                     if row[id_column] is not None:
                         href = datasette.urls.row(database, other_table, tilde_encode(str(row[id_column])))
+                if column in anchors and row[anchors[column][1]] is not None:
+                    href = "#" + span_anchor(anchors[column][0], row[anchors[column][1]])
                 cells.append({"text": "" if value is None else value, "href": href})
             rows.append(cells)
         out.append({"title": section["title"], "columns": columns, "rows": rows})
@@ -258,6 +261,19 @@ async def _release_page(datasette, database, row, config):
             })
         legend.append({"kind": cfg["kind"], "name": cfg["name"], "letter": cfg["letter"], "count": len(found)})
     sections = ((config.get("related") or {}).get(DOCUMENT_TABLE)) or []
+    records = await _related(datasette, database, sections, row["release_id"])
+    refs = {"#" + sp["anchor"]: (n, sp["ref"]) for n, sp in enumerate(spans)}
+    for section in records:  # an in-page link reads as the span's mark (E1), or goes when the span is not shown
+        order = {}
+        for i, cells in enumerate(section["rows"]):
+            order[i] = (len(spans), i)
+            for cell in cells:
+                if cell["href"] and cell["href"].startswith("#"):
+                    n, cell["text"] = refs.get(cell["href"], (None, ""))
+                    cell["href"] = cell["href"] if cell["text"] else None
+                    if n is not None:
+                        order[i] = (n, i)
+        section["rows"] = [cells for _, cells in sorted(zip(order.values(), section["rows"]), key=lambda p: p[0])]
     fields = [(k, v) for k, v in row.items() if k not in ("body", "title") and v not in (None, "")]
     return {
         "title": row.get("title"),
@@ -274,7 +290,7 @@ async def _release_page(datasette, database, row, config):
         "body_html": render_body(body, spans),
         "legend": legend,
         "spans": spans,
-        "records": await _related(datasette, database, sections, row["release_id"]),
+        "records": records,
         "fields": fields,
     }
 
