@@ -600,3 +600,12 @@ def test_an_empty_upcoming_list_says_the_data_ends_before_today(client: Client, 
         assert "the data ends before today" in html
         assert f"the newest release is {newest}; the latest event date is {latest_event}." in html
         assert ".zero-results { display: none; }" in html
+
+
+def test_an_empty_list_for_a_year_after_the_data_says_so(client: Client) -> None:
+    html = client.get("/govpress/commitments_on_topic?topic=migration&country=&year=2027").text
+    assert client.json("/govpress/commitments_on_topic.json?topic=migration&country=&year=2027&_shape=array") == []
+    assert "the newest release is 2026-01-03; the latest event date is 2026-06-01." in html
+    assert "You asked for year 2027, which is after the data ends (2026-06-01): try an earlier year." in html
+    html = client.get("/govpress/commitments_on_topic?topic=migration&country=&year=2025").text
+    assert 'class="govpress-empty"' not in html  # rows: nothing to explain

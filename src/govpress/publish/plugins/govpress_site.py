@@ -4,8 +4,19 @@
   ``plugins.govpress-site.related.<table>`` (an official's page: the events they took
   part in, the releases that mention them, their commitments — newest first). The
   ``row.html`` template of the site renders them.
-- ``escape_fts()`` never yields an empty FTS5 query: a search for nothing but
-  quotes or spaces finds no rows instead of raising an SQL error.
+- A release's page reads like the release (``row.html``): its header, the body as
+  paragraphs with every record's span (``plugins.govpress-site.spans``: officials'
+  mentions, events, commitments, partnerships) highlighted in place and linked, a
+  legend, then the records by table. Every other record's page says where it comes
+  from: its release (linked at the span), the publisher's page, the copy read, and
+  its review status.
+- ``escape_fts()`` (used by ``_search`` and the canned queries) matches what people
+  type: every word as a prefix (``Brun`` finds Brunner), never an SQL error, never an
+  empty FTS5 query. ``/-/find?q=`` goes straight to the one official that matches,
+  else to the officials' search results; ``/-/search?q=`` lists the best matches in
+  every searchable table.
+- Table and query pages get the table's measured quality (``quality.yaml``) and,
+  for an empty canned query, why it is empty (the latest dates in the data).
 - ``.ics`` output (RFC 5545, through the ``icalendar`` library) for any query that
   returns the columns ``event_uid``, ``event_name`` and ``event_dtstart``; optional
   ``event_dtend`` (exclusive), ``event_dtstamp``, ``event_description``,
@@ -36,7 +47,7 @@ import re
 from urllib.parse import quote as _quote_url, urlencode, urlsplit
 
 from datasette import Response, hookimpl
-from datasette.utils import add_cors_headers, escape_fts, tilde_decode, tilde_encode
+from datasette.utils import add_cors_headers, tilde_decode, tilde_encode
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
@@ -78,11 +89,6 @@ def prefix_fts(query):
             continue
         out.append(bit if bit.startswith('"') else '"' + bit + '"*')
     return " ".join(out) or '""'
-
-
-def safe_escape_fts(query):
-    """Datasette's ``escape_fts`` (every term quoted), but ``""`` (matches nothing) instead of an empty query."""
-    return escape_fts(query or "") or '""'
 
 
 @hookimpl(trylast=True)
@@ -128,13 +134,13 @@ def narrow_span(body, start, end, words):
     that mentions them."""
     if not (isinstance(start, int) and isinstance(end, int)):
         return start, end
-    evidence = body[start:end].casefold()
+    evidence = body[start:end]
     for word in words:
         word = str(word or "").strip()
         if word:
-            at = evidence.find(word.casefold())
-            if at >= 0 and len(word.casefold()) == len(word):
-                return start + at, start + at + len(word)
+            found = re.search(re.escape(word), evidence, flags=re.IGNORECASE)
+            if found:
+                return start + found.start(), start + found.end()
     return start, end
 
 
@@ -379,7 +385,12 @@ def extra_template_vars(template, view_name, database, table, request, datasette
         elif view_name == "query":
             out["govpress_today"] = _dt.date.today().isoformat()
             out["govpress_data_dates"] = await data_dates(datasette, database, config)
-            out["govpress_data_latest"] = max((d for _, d in out["govpress_data_dates"]), default=None)
+            out["govpress_data_latest"] = latest = max((d for _, d in out["govpress_data_dates"]), default=None)
+            # a year or date asked for that starts after the data ends ("this year": 2026)
+            out["govpress_after_data"] = [
+                (key, value) for key in sorted(request.args) for value in [request.args.get(key) or ""]
+                if not key.startswith("_") and latest and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip())
+                and value.strip() > latest[:len(value.strip())]]
             out["govpress_today_queries"] = config.get("today_queries") or []
         return out
 
