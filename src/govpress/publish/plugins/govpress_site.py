@@ -331,6 +331,7 @@ async def _source_of(datasette, database, table, row, config):
         "extractor": row.get("extractor"),
         "kind": cfg["kind"],
         "name": cfg["name"],
+        "label": row.get("label") or row.get("name"),
     }
 
 
