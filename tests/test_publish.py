@@ -139,10 +139,17 @@ def test_tables_have_the_declared_types_keys_and_nulls(published: Path, built_pa
     assert fks == {("event_id", "events", "event_id"), ("official_id", "officials", "official_id")}
     assert ("actor_official_id", "officials", "official_id") in {
         (fk.column, fk.other_table, fk.other_column) for fk in db["commitments"].foreign_keys}
-    # the generated label is not one of the table's own columns: those are exactly the package's
-    for table in ("officials", "events"):
+    # the generated label is not one of the table's own columns: those are exactly the package's,
+    # then the release columns site.yaml copies in (published_date, for sorting newest first)
+    extra = {t: list(c.get("release_columns") or {}) for t, c in site_config()["tables"].items()}
+    assert extra["commitments"] == extra["events"] == ["published_date"] and not extra.get("officials")
+    for table in TABLES:
         with (built_package / "data" / f"{table}.csv").open(encoding="utf-8") as f:
-            assert [c.name for c in db[table].columns] == next(csv.reader(f)), table
+            assert [c.name for c in db[table].columns] == next(csv.reader(f)) + extra.get(table, []), table
+    copied = sqlite3.connect(published).execute(
+        "select count(*) from commitments c join releases r on r.release_id = c.release_id "
+        "where c.published_date is not r.published_date").fetchone()[0]
+    assert copied == 0
     con = sqlite3.connect(published)
     row = con.execute("select published_date, typeof(word_count), content_id, withdrawn, withdrawn_date from releases "
                       "where release_id = ?", (FOUNDING,)).fetchone()
@@ -183,7 +190,8 @@ def test_indexes_on_foreign_keys_facets_and_sort_columns(published: Path) -> Non
 
     assert {"release_id", "event_type", "country_code", "timing", "start_date"} <= first_columns("events")
     assert {"official_id", "event_id"} <= first_columns("event_participants")
-    assert {"release_id", "actor_official_id", "commitment_type", "status", "actor"} <= first_columns("commitments")
+    assert {"release_id", "actor_official_id", "commitment_type", "status", "actor_country_code", "review_status",
+            "published_date"} <= first_columns("commitments")
     assert {"published_date", "document_type", "organisations"} <= first_columns("releases")
 
 
@@ -289,9 +297,12 @@ def test_metadata_is_generated_from_the_descriptor(published: Path, built_packag
     assert tables["officials"]["label_column"] == "label" and tables["events"]["label_column"] == "label"
     assert tables["releases"]["label_column"] == "title"
     assert tables["releases"]["sort_desc"] == "published_date" and tables["events"]["sort_desc"] == "start_date"
-    assert tables["events"]["facets"] == ["event_type", "country_code", "timing"]
-    assert tables["commitments"]["facets"] == ["commitment_type", "status", "actor"]
-    assert tables["partnerships"]["facets"] == ["partnership_type", "status"]
+    assert tables["events"]["facets"] == ["event_type", "country_code", "timing", "review_status"]
+    # the actor's country (normalised in the package: "the UK", "Britain", "We" are all GB), not the words
+    assert tables["commitments"]["facets"] == ["commitment_type", "status", "actor_country_code", "review_status"]
+    assert tables["commitments"]["sort_desc"] == "published_date"
+    assert tables["commitments"]["columns"]["published_date"].startswith("The publication date of the release")
+    assert tables["partnerships"]["facets"] == ["partnership_type", "status", "review_status"]
     assert tables["releases"]["facets"] == ["document_type", "organisations"]
     queries = meta["databases"]["govpress"]["queries"]
     assert set(queries) == set(canned_queries())
@@ -472,7 +483,8 @@ def test_site_config_is_consistent() -> None:
 
     cfg = site_config()
     for table, tcfg in cfg["tables"].items():
-        columns = {f["name"] for f in load_schema(table)["fields"]} | ({"label"} if tcfg.get("label") else set())
+        columns = ({f["name"] for f in load_schema(table)["fields"]} | ({"label"} if tcfg.get("label") else set())
+                   | set(tcfg.get("release_columns") or {}))
         named = [*tcfg.get("facets", []), *tcfg.get("fts", []), tcfg.get("sort"), tcfg.get("sort_desc"), tcfg.get("label_column")]
         assert {c for c in named if c} <= columns, table
     for table, sections in cfg["related"].items():

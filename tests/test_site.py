@@ -197,7 +197,10 @@ def test_releases_feed_is_atom(client: Client, built_package: Path) -> None:
     feed = ET.fromstring(response.content)
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == min(50, len(_csv(built_package / "data/releases.csv")))
-    newest = entries[0]
+    # the newest release (2026-01-03) has no publisher's address: it links to its page here
+    assert entries[0].findtext(f"{ATOM}updated") == "2026-01-03T00:00:00+00:00"
+    assert entries[0].find(f"{ATOM}link").get("href") == "http://localhost/govpress/releases/strikes-on-daesh"
+    newest = entries[1]
     assert newest.findtext(f"{ATOM}title") == FOUNDING_TITLE
     assert newest.findtext(f"{ATOM}updated") == "2025-12-10T00:00:00+00:00"
     assert newest.find(f"{ATOM}link").get("href") == "https://www.parliamenttoday.com/free/viewnews.html?id=170478"
@@ -248,7 +251,7 @@ def test_every_canned_query_runs(client: Client) -> None:
         data = client.json(f"/govpress/{name}.json?{params}&_shape=objects")
         assert "rows" in data, name
     by_month = client.json("/govpress/releases_by_month.json?_shape=array")
-    assert by_month[0]["month"] == "2025-12" and by_month[0]["releases"] == 1
+    assert [(m["month"], m["releases"]) for m in by_month[:2]] == [("2026-01", 1), ("2025-12", 1)]
 
 
 # --- serving safely ---------------------------------------------------------------------------
@@ -300,3 +303,309 @@ def test_publishing_docs_use_the_same_settings() -> None:
     for flag in ("-i", "--inspect-file", "--static downloads:", "--template-dir", "--plugins-dir",
                  "--install icalendar", "--install datasette-atom"):
         assert flag in docs, flag
+
+
+# --- reading a release: the text, every record in place ------------------------------------
+
+VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "area", "base", "col", "embed", "track"}
+
+
+class Tree:
+    """A strict reading of an HTML fragment: every end tag closes the innermost open
+    element (else ``errors``), no ``<a>`` inside an ``<a>``, ids unique; ``text[id]`` is
+    the text inside the element with that id and ``links[id]`` the hrefs inside it."""
+
+    def __init__(self, html: str) -> None:
+        from html.parser import HTMLParser
+
+        self.errors: list[str] = []
+        self.text: dict[str, str] = {}
+        self.links: dict[str, list[str]] = {}
+        self.all_links: list[str] = []
+        stack: list[tuple[str, str | None]] = []
+        tree = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: list) -> None:
+                a = dict(attrs)
+                if tag == "a" and any(t == "a" for t, _ in stack):
+                    tree.errors.append(f"<a> inside <a> at {self.getpos()}")
+                if a.get("id"):
+                    if a["id"] in tree.text:
+                        tree.errors.append(f"duplicate id {a['id']}")
+                    tree.text[a["id"]], tree.links[a["id"]] = "", []
+                if tag == "a" and a.get("href"):
+                    tree.all_links.append(a["href"])
+                    for _, open_id in stack:
+                        if open_id:
+                            tree.links[open_id].append(a["href"])
+                if tag not in VOID:
+                    stack.append((tag, a.get("id")))
+
+            def handle_endtag(self, tag: str) -> None:
+                if not stack or stack[-1][0] != tag:
+                    tree.errors.append(f"</{tag}> closes {stack[-1][0] if stack else 'nothing'} at {self.getpos()}")
+                    return
+                stack.pop()
+
+            def handle_data(self, data: str) -> None:
+                for _, open_id in stack:
+                    if open_id:
+                        tree.text[open_id] += data
+
+        parser = Parser(convert_charrefs=True)
+        parser.feed(html)
+        parser.close()
+        if stack:
+            self.errors.append(f"unclosed: {stack}")
+
+
+def _article(html: str) -> str:
+    start = html.index('<article id="release-body"')
+    return html[start:html.index("</article>", start) + len("</article>")]
+
+
+def _rows_of(package: Path, table: str, release_id: str) -> list[dict[str, str]]:
+    return [r for r in _csv(package / f"data/{table}.csv") if r["release_id"] == release_id]
+
+
+def test_release_page_reads_like_the_release(client: Client, built_package: Path) -> None:
+    html = client.get(f"/govpress/releases/{FOUNDING}").text
+    assert f"<h1>{FOUNDING_TITLE}</h1>" in html
+    assert '<time datetime="2025-12-10">10 December 2025</time>' in html
+    assert "Foreign, Commonwealth &amp; Development Office" in html
+    assert 'class="govpress-publisher" href="https://www.parliamenttoday.com/free/viewnews.html?id=170478"' in html
+    article = _article(html)
+    tree = Tree(article)
+    assert tree.errors == []
+    body = next(r for r in _csv(built_package / "data/releases.csv") if r["release_id"] == FOUNDING)["body"]
+    # the text is the body, line by line, nothing added but the superscript marks (O1, E2...)
+    shown = re.sub(r"<sup class=\"gp-ref[^>]*>.*?</sup>", "", article)
+    paragraphs = [html_lib_unescape(p) for p in re.findall(r"<p>(.*?)</p>", shown, flags=re.S)]
+    assert [re.sub(r"<[^>]+>", "", p) for p in paragraphs] == [line for line in body.split("\n") if line]
+    # every event, commitment and partnership is highlighted in place, its words a link to its record
+    for table in ("events", "commitments", "partnerships"):
+        rows = _rows_of(built_package, table, FOUNDING)
+        assert rows, table
+        for row in rows:
+            record_id = row[f"{table[:-1]}_id"]
+            anchor = f"{table}-{record_id}"
+            assert anchor in tree.text, anchor
+            # the highlight starts where the evidence starts and holds its words (a nested highlight included)
+            assert body[int(row["char_start"]):int(row["char_end"])].startswith(tree.text[anchor].split("\n")[0][:40])
+            assert f"/govpress/{table}/{record_id.replace('/', '~2F')}" in tree.all_links, record_id
+    # officials: the name in the sentence of their first mention, linked to the official
+    assert tree.text["mentions-maxime-prevot"] == "Maxime Prévot"
+    assert tree.links["mentions-maxime-prevot"] == ["/govpress/officials/maxime-prevot"]
+    assert tree.text["mentions-magnus-brunner"] == "Magnus Brunner"
+    assert tree.text["mentions-ursula-von-der-leyen"] == "Ursula von der Leyen"
+    assert tree.text["mentions-gb-foreign-secretary"] == "Foreign Secretary"
+    # the legend names each kind and counts its records
+    legend = html[html.index('class="govpress-legend"'):]
+    for name, count in (("Official mentioned", 8), ("Event", 5), ("Commitment", 4), ("Partnership", 3)):
+        assert re.search(rf">{name}</mark> <sup[^>]*>[A-Z]</sup> {count}<", legend), name
+    # below the text: the records by table, with their own column labels
+    records = html[html.index('class="govpress-records"'):]
+    for title in ("Officials mentioned (8)", "Events (5)", "Commitments (4)", "Partnerships (3)"):
+        assert title in records, title
+    assert 'class="rows-and-columns"' not in records
+    # each record links to its span on this page, listed in the order of the text, with its review status
+    officials = records[:records.index("<h2>Events (5)</h2>")]
+    marks = re.findall(r'<td class="col-in_text" data-label="in text"><a href="#([^"]+)">(O\d+)</a>', officials)
+    assert [m for _, m in marks] == [f"O{n}" for n in range(1, 9)]
+    assert all(anchor in tree.text for anchor, _ in marks)
+    assert officials.count('data-label="review status">machine</td>') == 8
+
+
+def html_lib_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def test_overlapping_spans_render_valid_nested_html() -> None:
+    from govpress.publish.plugins.govpress_site import render_body
+
+    body = "Alpha beta gamma delta.\nSecond line here."
+    spans = [  # crossing (5-16 and 11-22), identical (0-5 twice), one across the line break, one out of range
+        {"start": 6, "end": 16, "kind": "event", "order": 1},
+        {"start": 11, "end": 22, "kind": "commitment", "order": 2},
+        {"start": 0, "end": 5, "kind": "official", "order": 0},
+        {"start": 0, "end": 5, "kind": "partnership", "order": 3},
+        {"start": 17, "end": 30, "kind": "partnership", "order": 3},
+        {"start": 40, "end": 99, "kind": "event", "order": 1},
+    ]
+    for n, sp in enumerate(spans):
+        sp.update(ref=f"X{n}", name=sp["kind"], label=f"record {n}", href=f"/r/{n}", anchor=f"a{n}")
+    out = str(render_body(body, spans))
+    tree = Tree(out)
+    assert tree.errors == []
+    assert re.sub(r"<sup.*?</sup>", "", re.sub(r"<(?!/?sup)[^>]+>", "", out)).replace("\n", "") == \
+        body.replace("\n", "")
+    assert tree.text["a2"] == tree.text["a3"] == "Alpha"  # identical spans: both marked, both anchored
+    assert tree.text["a0"] == "beta "  # the first piece of a crossed span; its id is on that piece
+    assert tree.text["a1"] == "gamma"  # the crossing span starts inside the first one, nested in it
+    assert tree.text["a4"] == "delta"  # the span across the line break: its first piece, in the first paragraph
+    assert "a5" not in tree.text  # out of range: left out
+    for n in range(5):
+        assert f'href="/r/{n}"' in out  # every span has its own link (the superscript mark)
+    assert out.count("<p>") == 2
+
+
+def test_record_pages_link_to_the_release_at_the_span(client: Client, built_package: Path) -> None:
+    release = client.get(f"/govpress/releases/{FOUNDING}").text
+    ids = Tree(_article(release)).text
+    for table, key in (("events", "event_id"), ("commitments", "commitment_id"), ("partnerships", "partnership_id")):
+        row = _rows_of(built_package, table, FOUNDING)[0]
+        page = client.get(f"/govpress/{table}/{row[key].replace('/', '~2F')}").text
+        anchor = f"{table}-{row[key]}"
+        assert f'class="govpress-release-link" href="/govpress/releases/{FOUNDING}#{anchor}"' in page, table
+        assert anchor in ids
+        assert 'class="govpress-publisher" href="https://www.parliamenttoday.com/free/viewnews.html?id=170478"' in page
+        assert "Review status: <strong>machine</strong>" in page
+        assert html_lib_unescape(row["evidence"]) in html_lib_unescape(page)
+    page = client.get(f"/govpress/mentions/{FOUNDING},maxime-prevot").text
+    assert f'href="/govpress/releases/{FOUNDING}#mentions-maxime-prevot"' in page
+
+
+def test_a_copy_is_labelled_as_a_copy(client: Client, built_package: Path) -> None:
+    releases = {r["release_id"]: r for r in _csv(built_package / "data/releases.csv")}
+    mali = releases["change-of-her-majestys-ambassador-to-mali"]
+    assert (mali["url"], mali["source_url"]) == ("", "https://www.ukpol.co.uk/tag/2020-press-release/page/3")
+    html = client.get("/govpress/releases/change-of-her-majestys-ambassador-to-mali").text
+    assert "No publisher's page is known for this release." in html
+    assert ('Text read at <a class="govpress-copy" href="https://www.ukpol.co.uk/tag/2020-press-release/page/3">'
+            "ukpol.co.uk</a> (a copy, not the publisher's page)") in html
+    # the same page without "www." is not a copy
+    french = "foreign-secretarys-meeting-with-french-foreign-minister-jean-yves-le-drian-11-de"
+    assert releases[french]["source_url"].startswith("https://gov.uk/")
+    html = client.get(f"/govpress/releases/{french}").text
+    assert "govpress-copy" not in html and f'href="{releases[french]["url"]}"' in html
+
+
+def test_related_lists_label_cells_with_their_own_columns(client: Client) -> None:
+    html = client.get("/govpress/officials/gb-foreign-secretary").text
+    related = html[html.index('class="govpress-related"'):]
+    assert 'class="rows-and-columns"' not in related
+    labels = re.findall(r'<td class="col-([a-z_]+)" data-label="([^"]+)"', related)
+    assert labels and all(label == column.replace("_", " ") for column, label in labels)
+    assert {"event", "role", "release", "role in release"} <= {label for _, label in labels}
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+def test_prefix_fts() -> None:
+    from govpress.publish.plugins.govpress_site import prefix_fts
+
+    assert prefix_fts("Brun") == '"Brun"*'
+    assert prefix_fts("Foreign Sec") == '"Foreign"* "Sec"*'
+    assert prefix_fts('"Foreign Secretary" G7.') == '"Foreign Secretary" "G7."*'
+    assert prefix_fts('unbalanced "quote') == '"unbalanced"* "quote"'
+    assert prefix_fts("") == prefix_fts("  ") == prefix_fts('""') == '""'
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("Brun", {"magnus-brunner"}),
+    ("Prév", {"maxime-prevot"}),
+    ("Prev", {"maxime-prevot"}),
+    ("von der Ley", {"ursula-von-der-leyen"}),
+])
+def test_search_matches_the_start_of_words(client: Client, typed: str, expected: set[str]) -> None:
+    rows = client.json(f"/govpress/officials.json?_search={typed}&_shape=array")
+    assert {r["official_id"] for r in rows} == expected
+
+
+def test_foreign_sec_finds_the_foreign_secretaries(client: Client) -> None:
+    rows = client.json("/govpress/officials.json?_search=Foreign+Sec&_shape=array")
+    ids = {r["official_id"] for r in rows}
+    assert {"gb-foreign-secretary", "david-lammy", "james-cleverly"} <= ids
+    assert all("Foreign Secretary" in (r["role"] or "") for r in rows)
+
+
+@pytest.mark.parametrize("typed, location", [
+    ("Brun", "/govpress/officials/magnus-brunner"),
+    ("Prév", "/govpress/officials/maxime-prevot"),
+    ("prevot", "/govpress/officials/maxime-prevot"),
+    ("Foreign Sec", "/govpress/officials?_search=Foreign+Sec"),  # several: the search results
+    ("Foreign Secretary (GB)", "/govpress/officials/gb-foreign-secretary"),  # one label is what was typed
+    ("zzzz", "/govpress/officials?_search=zzzz"),
+    ("", "/govpress/officials"),
+])
+def test_find_goes_straight_to_the_one_official(client: Client, typed: str, location: str) -> None:
+    from urllib.parse import quote
+
+    response = client.get(f"/-/find?q={quote(typed)}")
+    assert response.status_code == 302
+    assert response.headers["location"] == location
+
+
+def test_search_page_covers_releases_and_evidence(client: Client) -> None:
+    html = client.get("/-/search?q=sanction").text  # a prefix of "sanctions"
+    assert "<h2>Releases (2)</h2>" in html and "<h2>Commitments (2)</h2>" in html
+    assert f'href="/govpress/releases/{FOUNDING}"' in html
+    assert "<mark>sanctions</mark>" in html
+    html = client.get("/-/search?q=Prév").text
+    assert "<h2>Officials (1)</h2>" in html and 'href="/govpress/officials/maxime-prevot"' in html
+    assert client.get('/-/search?q=%22%28NEAR').status_code == 200
+
+
+# --- tables for reading, trust, empty lists -----------------------------------------------------
+
+
+def test_table_pages_collapse_column_descriptions_and_show_quality(client: Client) -> None:
+    from govpress.publish.config import quality
+
+    figures = quality()["tables"]["commitments"]
+    html = client.get("/govpress/commitments").text
+    assert '<details class="govpress-columns">' in html and "<summary>About these columns</summary>" in html
+    assert "dl.column-descriptions { display: none; }" in html
+    assert (f"precision {figures['precision']:.2f}, recall {figures['recall']:.2f}, F1 {figures['f1']:.2f}, "
+            f"strict F1 {figures['strict_f1']:.2f}, measured {quality()['measured_on']}") in html
+    data = client.json("/govpress/commitments.json?_shape=objects")
+    assert data["human_description_en"] == "sorted by published_date descending"
+    dates = [r["published_date"] for r in data["rows"]]
+    assert dates == sorted(dates, reverse=True)
+    assert set(data["facet_results"]) >= {"actor_country_code", "review_status"} and "actor" not in data["facet_results"]
+    gb = {f["value"]: f["count"] for f in data["facet_results"]["actor_country_code"]["results"]}
+    assert gb["GB"] == sum(1 for r in data["rows"] if r["actor_country_code"] == "GB") > 0
+    events = client.json("/govpress/events.json?_shape=objects&_size=5")
+    assert events["human_description_en"] == "sorted by start_date descending" and list(events["rows"][0])[:2] == ["event_id", "label"]
+
+
+def test_homepage_shows_quality_from_the_one_file(client: Client) -> None:
+    from govpress.publish.config import quality
+
+    q = quality()
+    html = client.get("/").text
+    section = html[html.index('id="quality"'):]
+    for table in ("officials", "events", "commitments", "partnerships"):
+        f = q["tables"][table]
+        assert re.search(rf'<td data-label="Precision">{f["precision"]:.2f}</td><td data-label="Recall">'
+                         rf'{f["recall"]:.2f}</td><td data-label="F1">{f["f1"]:.2f}</td>', section), table
+    assert f"(measured {q['measured_on']})" in section
+
+
+def test_an_empty_upcoming_list_says_the_data_ends_before_today(client: Client, built_package: Path) -> None:
+    import datetime
+
+    events = _csv(built_package / "data/events.csv")
+    latest_event = max(r["end_date"] or r["start_date"] for r in events if r["start_date"])
+    newest = max(r["published_date"] for r in _csv(built_package / "data/releases.csv"))
+    assert (newest, latest_event) == ("2026-01-03", "2026-06-01")
+    html = client.get("/govpress/upcoming_events").text
+    rows = client.json("/govpress/upcoming_events.json?_shape=array")
+    if datetime.date.today().isoformat() > latest_event:  # the data ends before today
+        assert rows == []
+        assert "the data ends before today" in html
+        assert f"the newest release is {newest}; the latest event date is {latest_event}." in html
+        assert ".zero-results { display: none; }" in html
+
+
+def test_an_empty_list_for_a_year_after_the_data_says_so(client: Client) -> None:
+    html = client.get("/govpress/commitments_on_topic?topic=migration&country=&year=2027").text
+    assert client.json("/govpress/commitments_on_topic.json?topic=migration&country=&year=2027&_shape=array") == []
+    assert "the newest release is 2026-01-03; the latest event date is 2026-06-01." in html
+    assert "You asked for year 2027, which is after the data ends (2026-06-01): try an earlier year." in html
+    html = client.get("/govpress/commitments_on_topic?topic=migration&country=&year=2025").text
+    assert 'class="govpress-empty"' not in html  # rows: nothing to explain

@@ -159,6 +159,8 @@ class Release:
     organisations: tuple[str, ...] = ()
     document_type: str = "press_release"
     url: str | None = None
+    source_url: str | None = None
+    """Where the text was read when that is not ``url`` (a mirror or an archive)."""
     language: str = "en"
     source_path: str = ""
     content_id: str | None = None

@@ -5,7 +5,7 @@ Formats are detected by content, not by extension:
 * a JSON object with ``base_path`` and ``details`` — a GOV.UK Content API item
   (see :mod:`govpress.ingest.govuk`);
 * any other JSON object — the corpus shape (``release_id``, ``title``,
-  ``published``, ``organisations``, ``document_type``, ``url``, ``body``);
+  ``published``, ``organisations``, ``document_type``, ``url``, ``source_url``, ``body``);
 * text starting with a ``---`` line — YAML front matter, then a plain-text or
   Markdown body (Markdown when the file ends in ``.md``/``.markdown`` or the front
   matter says ``format: markdown``);
@@ -71,12 +71,13 @@ _ALIASES = {
     "organisations": ("organisations", "organisation", "organizations", "department", "departments"),
     "document_type": ("document_type", "type"),
     "url": ("url", "canonical_url", "web_url"),
+    "source_url": ("source_url",),
     "body": ("body", "text"),
     "language": ("language", "locale", "lang"),
     "description": ("description", "summary"),
 }
 # Keys that are known and deliberately not used for the release.
-_IGNORED = {"source_url", "licence", "license", "format", "base_path"}
+_IGNORED = {"licence", "license", "format", "base_path"}
 
 DOCUMENT_TYPE_MAP = {
     "press_release": "press_release",
@@ -191,6 +192,9 @@ def release_from_record(meta: dict[str, Any], path: Path, body: str | None = Non
         doc_type = "other"
     assert doc_type in DOCUMENT_TYPES
     url = _pop(meta, "url")
+    url = str(url).strip() if url else None
+    source_url = _pop(meta, "source_url")
+    source_url = str(source_url).strip() if source_url else None
     language = _pop(meta, "language") or "en"
     description = _pop(meta, "description")
     organisations = _as_list(_pop(meta, "organisations"), path, "organisations")
@@ -204,7 +208,8 @@ def release_from_record(meta: dict[str, Any], path: Path, body: str | None = Non
         body=text,
         organisations=organisations,
         document_type=doc_type,
-        url=str(url).strip() if url else None,
+        url=url,
+        source_url=source_url if source_url != url else None,
         language=str(language).strip() or "en",
         source_path=str(path),
         description=normalise_inline(str(description)) if description else None,

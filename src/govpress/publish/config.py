@@ -1,5 +1,6 @@
 """The site's configuration, kept as data: ``site.yaml`` (tables, settings, related
-lists) and ``queries.yaml`` (canned queries), both beside this module.
+lists, spans, search), ``queries.yaml`` (canned queries) and ``quality.yaml`` (the
+measured extraction quality the site shows), all beside this module.
 
 Nothing here is generated from the package: titles, descriptions, licence and
 sources come from ``datapackage.json`` (see :mod:`govpress.publish.metadata`).
@@ -16,7 +17,7 @@ import yaml
 
 from ..package.layout import table_name
 
-__all__ = ["site_config", "canned_queries", "foreign_key_map", "TEMPLATES_DIR", "PLUGINS_DIR", "PLUGIN_NAME", "STATIC_MOUNT"]
+__all__ = ["site_config", "canned_queries", "quality", "foreign_key_map", "TEMPLATES_DIR", "PLUGINS_DIR", "PLUGIN_NAME", "STATIC_MOUNT"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 """Datasette templates of the site (``--template-dir``)."""
@@ -47,6 +48,13 @@ def site_config() -> dict[str, Any]:
 def canned_queries() -> dict[str, dict[str, str]]:
     """``queries.yaml`` as a fresh dict: query name → ``title``, ``description``, ``sql``."""
     return copy.deepcopy(_load("queries.yaml"))
+
+
+def quality() -> dict[str, Any]:
+    """``quality.yaml`` as a fresh dict: ``measured_on`` (ISO date), ``set`` and ``source`` (text),
+    ``tables.<table>`` with ``precision``, ``recall``, ``f1``, ``strict_f1`` (0–1, optional),
+    ``measured_as`` (optional) and ``note``."""
+    return copy.deepcopy(_load("quality.yaml"))
 
 
 def foreign_key_map(schema: dict[str, Any]) -> dict[str, tuple[str, str]]:

@@ -15,8 +15,13 @@ table becomes one SQLite table with:
   "Prévot") on the columns ``site.yaml`` lists;
 - for officials and events, a generated ``label`` column (``GENERATED ALWAYS AS
   (...) VIRTUAL``, the expression from ``site.yaml``) that Datasette shows wherever a
-  foreign key points at the row. Being generated, it is not listed by ``PRAGMA
-  table_info``: the table's own columns are exactly the package's.
+  foreign key points at the row, placed right after the primary key so table pages
+  start with a readable name. Being generated, it is not listed by ``PRAGMA
+  table_info``;
+- for the tables whose ``site.yaml`` entry has ``release_columns``, those columns
+  copied from the row's release (``published_date``, so commitments can be listed
+  newest first), after the package's own columns. They are the only columns beside
+  the package's, and are described as such on the site.
 
 The file is deterministic (same package → same bytes with the same SQLite);
 :func:`govpress.publish.publish` builds it in a temporary folder beside the
@@ -58,7 +63,8 @@ def create_table_sql(table: str, schema: dict[str, Any], *, label: str | None = 
     Types follow :data:`SQL_TYPES`; ``constraints.required`` → ``NOT NULL``;
     ``primaryKey`` and single-field ``foreignKeys`` are declared. With ``label`` (an
     SQL expression over the table's columns), a generated column
-    ``label TEXT GENERATED ALWAYS AS (<label>) VIRTUAL`` is appended.
+    ``label TEXT GENERATED ALWAYS AS (<label>) VIRTUAL`` follows the (single-column)
+    primary key, or ends the table when the key has several columns.
 
     (sqlite-utils' ``create_table`` has no ``NUMERIC`` column type, which the exact
     ``amount`` needs, so the statement is written here; everything else goes
@@ -70,6 +76,7 @@ def create_table_sql(table: str, schema: dict[str, Any], *, label: str | None = 
     pk = list(schema.get("primaryKey") or [])
     refs = foreign_key_map(schema)
     lines = []
+    label_after = pk[0] if len(pk) == 1 else None
     for field in schema["fields"]:
         name = field["name"]
         parts = [_quote(name), SQL_TYPES[field.get("type", "string")]]
@@ -80,7 +87,9 @@ def create_table_sql(table: str, schema: dict[str, Any], *, label: str | None = 
         if name in refs:
             parts.append(f"REFERENCES {_quote(refs[name][0])}({_quote(refs[name][1])})")
         lines.append("   " + " ".join(parts))
-    if label:
+        if label and name == label_after:
+            lines.append(f'   "label" TEXT GENERATED ALWAYS AS ({" ".join(label.split())}) VIRTUAL')
+    if label and label_after is None:
         lines.append(f'   "label" TEXT GENERATED ALWAYS AS ({" ".join(label.split())}) VIRTUAL')
     if len(pk) > 1:
         lines.append(f"   PRIMARY KEY ({', '.join(_quote(p) for p in pk)})")
@@ -121,6 +130,15 @@ def _parquet_resource(descriptor: dict[str, Any], table: str) -> dict[str, Any]:
     raise KeyError(f"the package has no Parquet resource for table {table!r}")
 
 
+def _add_release_columns(db: sqlite_utils.Database, table: str, columns: dict[str, dict[str, Any]]) -> None:
+    """Add ``columns`` ({name: {from: <releases column>}}) to ``table``, filled from the row's release."""
+    for name, spec in columns.items():
+        source = spec["from"]
+        db.execute(f"ALTER TABLE {_quote(table)} ADD COLUMN {_quote(name)} TEXT")
+        db.execute(f"UPDATE {_quote(table)} SET {_quote(name)} = (SELECT r.{_quote(source)} FROM releases r "
+                   f"WHERE r.release_id = {_quote(table)}.release_id)")
+
+
 def build_database(descriptor: dict[str, Any], root: Path, db_path: Path) -> dict[str, int]:
     """Write the SQLite database of the package to ``db_path`` (which must not exist yet).
 
@@ -146,9 +164,11 @@ def build_database(descriptor: dict[str, Any], root: Path, db_path: Path) -> dic
             db.execute(create_table_sql(table, schema, label=label["sql"] if label else None))
             db[table].insert_all(_rows(root / res["path"], schema), batch_size=_BATCH, alter=False)
             counts[table] = db[table].count
+            _add_release_columns(db, table, tables_cfg.get(table, {}).get("release_columns") or {})
         for table in TABLES:
             cfg = tables_cfg.get(table, {})
-            columns = [c for c in [*cfg.get("facets", []), cfg.get("sort"), cfg.get("sort_desc")] if c]
+            columns = [c for c in [*cfg.get("facets", []), cfg.get("sort"), cfg.get("sort_desc"),
+                                   *cfg.get("release_columns", {})] if c]
             for column in dict.fromkeys(columns):
                 db[table].create_index([column], if_not_exists=True)
             if cfg.get("fts"):

@@ -2,9 +2,10 @@
 
 Titles, descriptions, the licence, the sources and the per-column descriptions all
 come from the package descriptor; how tables are searched, faceted, sorted and
-labelled comes from ``site.yaml``; the canned queries from ``queries.yaml``. The
-homepage (the top-level ``description_html``) links the downloads, the feeds, the
-canned queries and two search boxes.
+labelled comes from ``site.yaml``; the canned queries from ``queries.yaml``; the
+measured quality from ``quality.yaml``. The homepage (the top-level
+``description_html``) has two search boxes and links the downloads, the feeds, the
+canned queries, and shows how far to trust each table.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from urllib.parse import quote
 
 from ..package.layout import parquet_name
 from ..settings import TABLES
-from .config import PLUGIN_NAME, STATIC_MOUNT, canned_queries, foreign_key_map, site_config
+from .config import PLUGIN_NAME, STATIC_MOUNT, canned_queries, foreign_key_map, quality, site_config
 
 __all__ = ["build_metadata"]
 
@@ -49,13 +50,13 @@ def _homepage(descriptor: dict[str, Any], db_name: str, downloads: dict[str, str
     parts = [f"<p>{html.escape(' '.join(str(descriptor.get('description', '')).split()))}</p>"]
     parts.append(
         '<h2>Search</h2>\n'
-        f'<form class="govpress-search" action="{db}/officials" method="get">'
-        '<label>Find an official by name or title: '
-        '<input type="search" name="_search" placeholder="Brunner, von der Leyen, Foreign Secretary"></label> '
+        '<form class="govpress-search" action="/-/find" method="get">'
+        '<label for="govpress-find">Find an official by name or title (the start of a word is enough):</label> '
+        '<input id="govpress-find" type="search" name="q" placeholder="Brunner, von der Leyen, Foreign Secretary"> '
         '<input type="submit" value="Search officials"></form>\n'
-        f'<form class="govpress-search" action="{db}/releases" method="get">'
-        '<label>Search the releases: '
-        '<input type="search" name="_search" placeholder="sanctions, UK-Italy, G7"></label> '
+        '<form class="govpress-search" action="/-/search" method="get">'
+        '<label for="govpress-everything">Search the releases and the sentences records come from:</label> '
+        '<input id="govpress-everything" type="search" name="q" placeholder="sanctions, UK-Italy, G7"> '
         '<input type="submit" value="Search releases"></form>'
     )
     rows = []
@@ -76,8 +77,11 @@ def _homepage(descriptor: dict[str, Any], db_name: str, downloads: dict[str, str
         "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>\n"
         '<p class="govpress-canonical">These files are the data package itself: the canonical data. The CSV and '
         "JSON exports of a table or query page are views of the database and may differ: the officials and events "
-        "pages add a <code>label</code> column the database generates for display, which is not in the package.</p>"
+        "pages add a <code>label</code> column the database generates for display, and the events, commitments, "
+        "partnerships and mentions pages a <code>published_date</code> copied from the release for sorting; "
+        "neither is in the package.</p>"
     )
+    parts.append(_quality_html(descriptor))
     feeds = []
     if "events_calendar" in queries:
         feeds.append(f"<li>{_a(f'{db}/events_calendar.ics', 'Events calendar (iCalendar)')}: subscribe in a calendar app.</li>")
@@ -100,6 +104,35 @@ def _homepage(descriptor: dict[str, Any], db_name: str, downloads: dict[str, str
     return "\n".join(parts)
 
 
+def _figure(value: Any) -> str:
+    return f"{float(value):.2f}" if value is not None else "–"
+
+
+def _quality_html(descriptor: dict[str, Any]) -> str:
+    """The homepage's "how far to trust each table" section, from ``quality.yaml``."""
+    q = quality()
+    titles = {r["name"]: r.get("title", r["name"]) for r in descriptor.get("resources", [])}
+    rows = []
+    for table in TABLES:
+        entry = (q.get("tables") or {}).get(table)
+        if not entry:
+            continue
+        cells = [f'<td data-label="Table">{html.escape(titles.get(table, table))}</td>']
+        cells += [f'<td data-label="{name}">{_figure(entry.get(k))}</td>'
+                  for k, name in (("precision", "Precision"), ("recall", "Recall"), ("f1", "F1"), ("strict_f1", "Strict F1"))]
+        cells.append(f'<td data-label="Note">{html.escape(" ".join(str(entry.get("note", "")).split()))}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        '<h2 id="quality">How far to trust each table</h2>\n'
+        f'<p>Extraction measured on {html.escape(" ".join(str(q.get("set", "")).split()))} '
+        f'(measured {html.escape(str(q.get("measured_on", "")))}). Every row also says whether a person checked it '
+        "(<code>review_status</code>: <code>machine</code> until <code>verified</code> or <code>corrected</code>).</p>\n"
+        '<table class="govpress-quality"><thead><tr><th scope="col">Table</th><th scope="col">Precision</th>'
+        '<th scope="col">Recall</th><th scope="col">F1</th><th scope="col">Strict F1</th><th scope="col">Note</th>'
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+
+
 def build_metadata(descriptor: dict[str, Any], db_name: str, *, downloads: dict[str, str],
                    counts: dict[str, int]) -> dict[str, Any]:
     """The Datasette metadata (a JSON-ready dict) of the database built from ``descriptor``.
@@ -114,8 +147,10 @@ def build_metadata(descriptor: dict[str, Any], db_name: str, *, downloads: dict[
         ``title``, ``description_html``, ``license``/``license_url``,
         ``source``/``source_url``, ``about``/``about_url``, ``databases.<db_name>``
         (tables with descriptions, columns, label_column, sort, facets, fts_table;
-        canned ``queries``) and ``plugins`` (the site plugin's related lists, ``read_only``
-        and the content types of the downloads). ``about_url`` (the footer link) is set only
+        canned ``queries``) and ``plugins`` (the site plugin's related lists, ``read_only``,
+        the content types of the downloads, the database name, the ``spans`` highlighted on
+        a release page, the ``search`` sections, ``find``, ``data_dates``, the ``quality``
+        figures and the canned queries that depend on today, ``today_queries``). ``about_url`` (the footer link) is set only
         when the package declares a ``homepage``.
     """
     cfg = site_config()
@@ -136,6 +171,8 @@ def build_metadata(descriptor: dict[str, Any], db_name: str, *, downloads: dict[
             "description": " ".join(str(resource.get("description", "")).split()),
             "columns": {f["name"]: _column_description(f, fks) for f in schema.get("fields", [])},
         }
+        for name, spec in (tcfg.get("release_columns") or {}).items():
+            meta["columns"][name] = " ".join(spec["description"].split())
         if tcfg.get("label"):
             meta["columns"]["label"] = " ".join(tcfg["label"]["description"].split())
             meta["label_column"] = "label"
@@ -175,5 +212,12 @@ def build_metadata(descriptor: dict[str, Any], db_name: str, *, downloads: dict[
         "related": cfg.get("related", {}),
         "read_only": bool(cfg.get("read_only", True)),
         "downloads": {"path": f"/{STATIC_MOUNT}/", "content_types": cfg.get("download_types", {})},
+        "database": db_name,
+        "spans": cfg.get("spans", {}),
+        "search": [s for s in cfg.get("search", []) if s["table"] in tables and tables[s["table"]].get("fts_table")],
+        "find": cfg.get("find", {}),
+        "data_dates": cfg.get("data_dates", {}),
+        "quality": quality(),
+        "today_queries": sorted(name for name, q in queries.items() if "'now'" in q["sql"]),
     }}
     return metadata

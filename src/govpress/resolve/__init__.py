@@ -145,6 +145,7 @@ def release_row(release: Release) -> dict[str, Any]:
         "organisations": "; ".join(release.organisations) or None,
         "document_type": release.document_type,
         "url": release.url,
+        "source_url": release.source_url,
         "language": release.language,
         "word_count": release.word_count,
         "text_sha256": release.text_sha256,
