@@ -436,7 +436,9 @@ def test_cli_publish_and_serve_take_assertions(built_package: Path, tmp_path: Pa
         assert "--assertions PATH|none" in help_text and f"govpress {command} " in help_text
         assert f"govpress {command} mine/datapackage.json" in help_text.split("Example:")[1], command
     # serve: the option reaches publish (run stubbed: no server is started)
-    import govpress.publish.serve as serve_module
+    import importlib
+
+    serve_module = importlib.import_module("govpress.publish.serve")
 
     served = []
     monkeypatch.setattr(serve_module, "run", lambda site, **kw: served.append((site, kw)))
