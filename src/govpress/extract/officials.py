@@ -391,7 +391,8 @@ class MentionFinder:
         self.claimed.update(toks)
         sent = doc[t.start].sent
         default, organisation = meta.get("country"), meta.get("organisation")
-        if default == "EU" and meta.get("shared") and not self._mentions_eu():
+        direct = bool(name_toks) and name_toks[0] <= t.end + 1 and t.end - t.start == 1  # "Commissioner Brunner": EU style
+        if default == "EU" and meta.get("shared") and not direct and not self._mentions_eu():
             default, organisation = "GB", None  # no EU in the release: a UK commissioner
         return Mention(
             tokens=toks, name=name, role=role, country=country,
