@@ -6,7 +6,12 @@ Rules, in order:
 1. Unicode NFC; CRLF and CR become LF.
 2. Non-breaking and other fixed-width spaces (U+00A0, U+2007, U+202F), tabs and
    other Unicode space separators become a plain space; zero-width characters,
-   soft hyphens, BOMs and C0/C1 control characters (except LF) are removed.
+   soft hyphens, BOMs and C0/C1 control characters (except LF) are removed, and so
+   are the bidirectional control characters (U+200E/U+200F marks, U+061C, the
+   U+202A–U+202E embeddings and overrides, the U+2066–U+2069 isolates): they carry
+   no text, and an override can make a title or evidence display differently
+   from what it says ("Trojan Source"). Titles and names (:func:`normalise_inline`)
+   get the same treatment, so every stored text is free of them.
 3. Whitespace inside a line is collapsed to one space and lines are stripped.
 4. Paragraphs (separated by one or more blank lines) are kept, separated by
    exactly one blank line (``"\\n\\n"``).
@@ -25,7 +30,8 @@ import unicodedata
 __all__ = ["normalise_body", "normalise_inline"]
 
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\f\v]")
-_REMOVE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_BIDI = "\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
+_REMOVE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")
 _RUNS = re.compile(r" {2,}")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*$|[\"\u201d]$")
 _LIST_ITEM = re.compile(r"^(?:[-*\u2022\u25aa\u25cf]|\d{1,3}[.)])\s")

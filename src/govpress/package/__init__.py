@@ -1,14 +1,14 @@
 """Stage 5: write the Frictionless data package (CSV + Parquet + ``datapackage.json``).
 
-:class:`PackageWriter` streams rows of every table into a temporary directory next
-to the destination and, only when everything is written, moves ``data/`` and
-``datapackage.json`` into place; a failed or interrupted build leaves the previous
-package untouched.
+:class:`PackageWriter` streams rows of every table into a fresh folder next to the
+destination and, only when everything is written and fsynced, commits it with one
+atomic rename and swaps ``data/`` and ``datapackage.json`` into place (see
+:mod:`govpress.package.writer`); a failed or interrupted build leaves the previous
+package valid, and the next one tidies up after it.
 """
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from functools import lru_cache
@@ -21,7 +21,7 @@ import yaml
 from ..settings import TABLES
 from .layout import DATA_DIR, DESCRIPTOR, FORMATS, MEDIATYPES, file_stats, parquet_name, resource_path
 from .schemas import MISSING_VALUES, load_schema, resource_meta
-from .writer import TableWriter
+from .writer import BUILD_PREFIX, DirLock, TableWriter, finish_commit, fsync_tree, mark_committed, recover, write_durable
 
 __all__ = [
     "PackageWriter",
@@ -112,7 +112,7 @@ def write_descriptor(root: Path) -> Path:
     """Write ``root/datapackage.json`` for the files under ``root/data`` (sorted keys kept as built)."""
     path = Path(root) / DESCRIPTOR
     text = json.dumps(build_descriptor(), indent=2, ensure_ascii=False) + "\n"
-    path.write_text(text, encoding="utf-8")
+    write_durable(path, text)
     return path
 
 
@@ -128,16 +128,35 @@ class PackageWriter:
     Extra files (e.g. the ``rejected.csv`` report) go through :meth:`add_file`
     and are moved into ``out_dir`` together with the package. On an exception the
     temporary directory is removed and ``out_dir`` is left as it was.
+
+    Creating the writer checks at once that ``out_dir`` is writable (it creates the
+    build folder and the table files there), takes an exclusive lock on ``out_dir``
+    (one build at a time), finishes a swap a killed build had committed and removes
+    folders killed builds left (:attr:`recovered` says what was done).
+
+    Raises:
+        OSError: ``out_dir`` cannot be created or written (read-only, full, ...).
+        BlockingIOError: another build holds ``out_dir``.
     """
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, extra_names: tuple[str, ...] = ()) -> None:
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=".govpress-build-", dir=self.out_dir))
-        (self.tmp / DATA_DIR).mkdir()
-        self.writers = {t: TableWriter(t, self.tmp / DATA_DIR) for t in TABLES}
+        self.lock = DirLock(self.out_dir)
+        self.lock.acquire()
         self.extra: list[str] = []
         self.counts: dict[str, int] = {}
+        self.writers: dict[str, TableWriter] = {}
+        self.tmp: Path | None = None
+        self.committed = False
+        try:
+            self.recovered = recover(self.out_dir, DATA_DIR, [DESCRIPTOR, *extra_names])
+            self.tmp = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=self.out_dir))
+            (self.tmp / DATA_DIR).mkdir()
+            self.writers = {t: TableWriter(t, self.tmp / DATA_DIR) for t in TABLES}
+        except BaseException:
+            self.abort()
+            raise
 
     def write(self, table: str, row: dict[str, Any]) -> None:
         """Append one row to ``table`` (both formats)."""
@@ -145,34 +164,51 @@ class PackageWriter:
 
     def add_file(self, name: str, text: str) -> None:
         """Write a text file that is moved beside ``datapackage.json`` on commit."""
-        (self.tmp / name).write_text(text, encoding="utf-8")
+        assert self.tmp is not None
+        write_durable(self.tmp / name, text)
         self.extra.append(name)
 
     def commit(self) -> Path:
-        """Close the tables, write the descriptor and move everything into place."""
-        for table, writer in self.writers.items():
-            writer.close()
-            self.counts[table] = writer.rows
-        write_descriptor(self.tmp)
-        old = self.out_dir / f".govpress-old-{os.getpid()}"
-        target = self.out_dir / DATA_DIR
-        if target.exists():
-            os.replace(target, old)
-        os.replace(self.tmp / DATA_DIR, target)
-        for name in [DESCRIPTOR, *self.extra]:
-            os.replace(self.tmp / name, self.out_dir / name)
-        shutil.rmtree(old, ignore_errors=True)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        """Close the tables, write the descriptor, fsync everything, commit and swap into place.
+
+        Raises:
+            OSError: writing failed (e.g. disk full); ``out_dir`` keeps the previous package.
+        """
+        assert self.tmp is not None
+        try:
+            for table, writer in self.writers.items():
+                writer.close()
+                self.counts[table] = writer.rows
+            write_descriptor(self.tmp)
+            fsync_tree(self.tmp)
+            mark_committed(self.tmp, DATA_DIR)  # the commit point: one atomic rename
+            self.committed = True
+        except BaseException:
+            self.abort()
+            raise
+        try:
+            finish_commit(self.tmp, self.out_dir, DATA_DIR, [DESCRIPTOR, *self.extra])
+        finally:
+            self.lock.release()
         return self.out_dir / DESCRIPTOR
 
     def abort(self) -> None:
-        """Discard everything written so far."""
+        """Discard everything written so far (the previous package stays as it was).
+
+        After the commit point nothing is discarded: the next writer on ``out_dir``
+        finishes the swap.
+        """
+        if self.committed:
+            self.lock.release()
+            return
         for writer in self.writers.values():
             try:
                 writer.close()
             except Exception:  # noqa: BLE001 - best effort while already failing
                 pass
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        self.lock.release()
 
     def __enter__(self) -> "PackageWriter":
         return self
