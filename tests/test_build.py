@@ -29,7 +29,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def test_package_layout_and_release_rows(built: BuildResult, built_package: Path) -> None:
     assert built.rejected == []
-    assert built.counts["releases"] == 30
+    assert built.counts["releases"] == 58
     descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert descriptor["licenses"][0]["name"] == "OGL-UK-3.0"
@@ -45,16 +45,16 @@ def test_package_layout_and_release_rows(built: BuildResult, built_package: Path
     table = pq.read_table(built_package / "data" / "releases.parquet")
     assert str(table.schema.field("published_date").type) == "date32[day]"
     assert str(table.schema.field("word_count").type) == "int64"
-    assert table.num_rows == 30
+    assert table.num_rows == 58
     assert table.column("release_id").to_pylist() == sorted(rows)
 
 
 def test_rebuild_is_byte_identical_and_cached(built_package: Path, tmp_path: Path) -> None:
     # a different cache, one process: the same bytes as the session build (two processes)
     first = build([SEEDS], tmp_path / "a", cache_dir=tmp_path / "cache", curation_dir=None, jobs=1)
-    assert first.extracted == 30 and first.cached == 0
+    assert first.extracted == 58 and first.cached == 0
     second = build([SEEDS], tmp_path / "b", cache_dir=tmp_path / "cache", curation_dir=None, jobs=2)
-    assert second.extracted == 0 and second.cached == 30  # nothing re-extracted
+    assert second.extracted == 0 and second.cached == 58  # nothing re-extracted
     assert _files(tmp_path / "a") == _files(built_package)
     assert _files(tmp_path / "b") == _files(built_package)
 

@@ -106,11 +106,13 @@ def test_ingest_yields_rejections_and_keeps_going(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# not a release")
     (tmp_path / "x.meta.yaml").write_text("title: sidecar without text")
     results = list(ingest([tmp_path]))
-    assert [type(r).__name__ for r in results] == ["Rejection", "Release", "Rejection"]
+    # two different files claim one release_id: both are rejected, each naming the other
+    assert [type(r).__name__ for r in results] == ["Rejection", "Rejection", "Rejection"]
     bad, good, dupe = results
-    assert isinstance(good, Release) and good.release_id == "good"
     assert bad == Rejection(str(tmp_path / "bad.json"), "no published date")
-    assert dupe.reason == f"duplicate release_id 'good' (also in {tmp_path / 'good.json'})"
+    assert good.reason == (f"duplicate release_id 'good' with different content (also in {tmp_path / 'z-dupe.md'}); "
+                           "all rejected")
+    assert str(tmp_path / "good.json") in dupe.reason
 
 
 def test_find_inputs_is_sorted_and_skips_sidecars() -> None:
@@ -118,7 +120,7 @@ def test_find_inputs_is_sorted_and_skips_sidecars() -> None:
     assert files == sorted(files, key=lambda p: p.as_posix())
     assert SEEDS / "000_23ac0df54e00c4b6.txt" in files
     assert not any(f.name.endswith(".meta.yaml") for f in files)
-    assert len([f for f in files if f.parent == SEEDS]) == 30
+    assert len([f for f in files if f.parent == SEEDS]) == 58
 
 
 def test_missing_folder_is_an_error(tmp_path: Path) -> None:
@@ -132,7 +134,7 @@ def test_missing_folder_is_an_error(tmp_path: Path) -> None:
         ("[1, 2]", "JSON top level is an array; expected an object (one release per file)"),
         ("null", "JSON top level is null; expected an object (one release per file)"),
         (json.dumps({"title": "T", "published": "2024-01-01", "body": "x", "organisations": {"a": 1}}),
-         "organisations must be a name or a list of names, got dict"),
+         "organisations is a mapping; expected text or a list of names"),
     ],
 )
 def test_json_of_the_wrong_shape(tmp_path: Path, content: str, reason: str) -> None:
