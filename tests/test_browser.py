@@ -193,7 +193,10 @@ def test_homepage(both: Walk, built_package: Path) -> None:
         assert page.get_by_role("link", name=link).first.is_visible(), link
     quality = page.locator("table.govpress-quality")
     assert quality.is_visible()
-    assert "Commitments" in quality.inner_text() and "0.96" in quality.inner_text()
+    from govpress.publish.config import quality as quality_figures
+
+    commitments = quality_figures()["tables"]["commitments"]
+    assert "Commitments" in quality.inner_text() and f"{commitments['precision']:.2f}" in quality.inner_text()
     assert both.overflow() <= 0
 
 
@@ -381,7 +384,11 @@ def test_events_facet_and_readable_evidence(walk: Walk) -> None:
     page.get_by_role("link", name="Events", exact=True).first.click()
     page.wait_for_url("**/govpress/events")
     walk.shot("events")
-    assert "How far to trust this table: precision 0.91" in page.locator(".govpress-trust").inner_text()
+    from govpress.publish.config import quality
+
+    events = quality()["tables"]["events"]
+    assert (f"How far to trust this table: precision {events['precision']:.2f}"
+            in page.locator(".govpress-trust").inner_text())
     assert page.locator("details.govpress-columns summary").inner_text() == "About these columns"
     page.locator("#facet-event_type").get_by_role("link", name="visit", exact=True).click()
     page.wait_for_url("**event_type=visit**")
