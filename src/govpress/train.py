@@ -318,6 +318,7 @@ class CVReport:
 
 def _write_csvs(analysed: Sequence[Analysed], extractions: Sequence[Any], data_dir: Path) -> None:
     from .package import load_schema
+    from .package.layout import format_cell
     from .resolve import OfficialIndex, release_row, release_rows
     from .settings import TABLES
 
@@ -338,19 +339,14 @@ def _write_csvs(analysed: Sequence[Analysed], extractions: Sequence[Any], data_d
             w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
             w.writeheader()
             for r in rows[table]:
-                w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+                w.writerow({k: format_cell(v) for k, v in r.items()})
 
 
 def _finish(a: Analysed, clf: Any) -> Any:
-    from .extract.sentences import apply_classifier
-    from .models import Extraction
+    from .extract import decide
 
-    events, commitments, partnerships = a.events, a.commitments, a.partnerships
-    if clf is not None:
-        events, commitments, partnerships = apply_classifier(a.rd, clf, list(events), list(commitments),
-                                                             list(partnerships))
-    return Extraction(a.release.release_id, officials=tuple(a.officials), events=tuple(events),
-                      commitments=tuple(commitments), partnerships=tuple(partnerships))
+    return decide(a.release, a.rd, list(a.officials), list(a.events), list(a.commitments),
+                  list(a.partnerships), clf)
 
 
 def score_analysed(analysed: Sequence[Analysed], clf: Any) -> dict[str, Any]:
@@ -389,8 +385,6 @@ def cross_validate(analysed: Sequence[Analysed], k: int, *, rules_only: bool = F
     Raises:
         GovpressError: ``k`` < 2 or more folds than releases.
     """
-    import spacy
-
     if k < 2 or k > len(analysed):
         raise GovpressError(f"--folds must be between 2 and the number of gold releases ({len(analysed)})")
     folds: list[dict[str, Any]] = []

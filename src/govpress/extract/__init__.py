@@ -25,7 +25,7 @@ from typing import Any
 from .. import settings
 from ..models import Extraction, Release
 
-__all__ = ["load_pipeline", "extract", "rule_records", "pipeline_fingerprint", "model_name", "CONFIG_PATH"]
+__all__ = ["load_pipeline", "extract", "rule_records", "decide", "pipeline_fingerprint", "model_name", "CONFIG_PATH"]
 
 CONFIG_PATH = Path(__file__).resolve().parent / "config.cfg"
 """The pipeline's config: model names, components and their pattern files."""
@@ -166,11 +166,19 @@ def extract(release: Release, nlp: Any = None, classifier: str | None | bool = N
         if _PIPELINE is None:
             _PIPELINE = load_pipeline()
         nlp = _PIPELINE
-    from .sentences import apply_classifier, load_classifier
+    from .sentences import load_classifier
 
-    rd, officials, events, commitments, partnerships = rule_records(release, nlp)
     clf = load_classifier(classifier or None) if classifier is not False else None
+    return decide(release, *rule_records(release, nlp), clf)
+
+
+def decide(release: Release, rd: Any, officials: list[Any], events: list[Any], commitments: list[Any],
+           partnerships: list[Any], clf: Any) -> Extraction:
+    """The release's :class:`~govpress.models.Extraction` from its rule records (:func:`rule_records`)
+    after the classifier's decisions (``clf`` from :func:`.sentences.load_classifier`; ``None``: rules alone)."""
     if clf is not None:
+        from .sentences import apply_classifier
+
         events, commitments, partnerships = apply_classifier(rd, clf, events, commitments, partnerships)
     return Extraction(
         release.release_id,

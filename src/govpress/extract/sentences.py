@@ -23,9 +23,7 @@ scores, and the scores are rounded before they are compared with thresholds.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
-import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -237,13 +235,6 @@ def sentence_of(rd: ReleaseDoc, char_start: int) -> SpacySpan | None:
     """The sentence holding body character ``char_start``, or ``None``."""
     span = rd.doc.char_span(char_start, char_start + 1, alignment_mode="expand")
     return span.sent if span is not None else None
-
-
-def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
-    """Write rows as JSON lines (sorted keys), for training data dumps."""
-    with path.open("w", encoding="utf-8") as f:
-        for r in rows:
-            f.write(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def label_counts(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
